@@ -1,0 +1,2 @@
+# Libraries used by src/base and src/cli.
+LDLIBS += -ljansson
