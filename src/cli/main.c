@@ -14,6 +14,7 @@ struct command {
 static const struct command commands[] = {
     {"demo", "the engine demonstration: 0.5 mg/kg over 40 min, 70 kg, every model", cmd_demo},
     {"pk", "pharmacokinetics: models, simulate, compare", cmd_pk},
+    {"protocol", "clinical protocol table: show, check a clinic override file", cmd_protocol},
 };
 
 static void usage(FILE *out)

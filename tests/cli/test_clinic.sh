@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# CLI tests for the clinical commands: protocol, score, dose, screen, course.
+# Each command: the readable table, the JSON form, and bad input (one line naming it, exit 2).
+. "$(dirname "$0")/lib.sh"
+
+# json_get FILE PYTHON_EXPR : evaluates an expression on the parsed JSON in d
+json_get() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+# expect_json NAME PYTHON_EXPR WANT : the expression on stdout's JSON prints WANT
+expect_json() {
+    local got; got=$(json_get "$TMP/out" "$2" 2>&1)
+    if [ "$got" = "$3" ]; then ok "$1"; else notok "$1" "$2 = '$got', wanted '$3'"; fi
+}
+# expect_one_line_err NAME : stderr is exactly one line
+expect_one_line_err() {
+    local n; n=$(wc -l <"$TMP/err")
+    if [ "$n" -eq 1 ]; then ok "$1"; else notok "$1" "stderr has $n lines:" "$(head -c 400 "$TMP/err")"; fi
+}
+
+# --- protocol ---------------------------------------------------------------------------------
+run_kc "protocol show" 0 protocol show
+expect_out "protocol show lists the IV hard limit" '^iv\.hard_limit_mg_per_kg +1 '
+run_kc "protocol show json" 0 protocol show --format json
+expect_json "protocol json version" "d['version']" "kc-default-2026.1"
+expect_json "protocol json SpO2 safe min" "[e['safe_min'] for e in d['entries'] if e['key']=='alarm.spo2_min_pct'][0]" "80.0"
+
+cat >"$TMP/ok.json" <<'J'
+{"clinic": "north", "version": "2", "overrides": {"iv.default_mg_per_kg": 0.4, "alarm.spo2_min_pct": 90}}
+J
+run_kc "protocol check good file" 0 protocol check "$TMP/ok.json"
+expect_out "check names the version" 'kc-default-2026\.1\+north-2'
+run_kc "protocol show with override" 0 protocol show --protocol "$TMP/ok.json" --format json
+expect_json "override value in force" "[e['value'] for e in d['entries'] if e['key']=='iv.default_mg_per_kg'][0]" "0.4"
+
+cat >"$TMP/spo2.json" <<'J'
+{"clinic": "north", "overrides": {"alarm.spo2_min_pct": 75}}
+J
+run_kc "protocol check refuses SpO2 alarm below 80%" 2 protocol check "$TMP/spo2.json"
+expect_err "refusal names the entry and reason" "alarm\.spo2_min_pct.*below its safe minimum 80"
+expect_one_line_err "refusal is one line"
+cat >"$TMP/iv.json" <<'J'
+{"clinic": "north", "overrides": {"iv.hard_limit_mg_per_kg": 1.5}}
+J
+run_kc "protocol check refuses IV max above 1 mg/kg" 2 protocol check "$TMP/iv.json"
+expect_err "IV refusal names the entry" "iv\.hard_limit_mg_per_kg.*above its safe maximum 1"
+echo '{"clinic": "x", ' >"$TMP/broken.json"
+run_kc "protocol check broken JSON" 2 protocol check "$TMP/broken.json"
+expect_err "broken JSON names the position" "invalid JSON at line [0-9]+ column"
+run_kc "protocol unknown action" 2 protocol frobnicate
+run_kc "protocol check missing file" 2 protocol check "$TMP/none.json"
