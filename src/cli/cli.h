@@ -47,5 +47,6 @@ int cli_fail(const struct kc_error *err);
 int cmd_pk(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_protocol(int argc, char **argv);
+int cmd_score(int argc, char **argv);
 
 #endif

@@ -15,6 +15,7 @@ static const struct command commands[] = {
     {"demo", "the engine demonstration: 0.5 mg/kg over 40 min, 70 kg, every model", cmd_demo},
     {"pk", "pharmacokinetics: models, simulate, compare", cmd_pk},
     {"protocol", "clinical protocol table: show, check a clinic override file", cmd_protocol},
+    {"score", "rating scales: PHQ-9, GAD-7, PCL-5, QIDS, MADRS, C-SSRS, ... (score list)", cmd_score},
 };
 
 static void usage(FILE *out)

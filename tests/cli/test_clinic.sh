@@ -47,3 +47,35 @@ run_kc "protocol check broken JSON" 2 protocol check "$TMP/broken.json"
 expect_err "broken JSON names the position" "invalid JSON at line [0-9]+ column"
 run_kc "protocol unknown action" 2 protocol frobnicate
 run_kc "protocol check missing file" 2 protocol check "$TMP/none.json"
+
+# --- score ------------------------------------------------------------------------------------
+run_kc "score phq9 (issue example)" 0 score phq9 1,2,0,3,1,0,2,1,0
+expect_out "phq9 total and band" '^total: 10 of 0-27  band: moderate'
+expect_out "phq9 ships item text" 'Little interest or pleasure in doing things'
+run_kc "score phq9 json" 0 score phq9 1,2,0,3,1,0,2,1,0 --format json
+expect_json "phq9 json total" "d['total']" "10"
+expect_json "phq9 json LOINC item 9" "d['items'][8]['loinc']" "44260-8"
+expect_json "phq9 json no alert" "d['safety_alert']" "False"
+run_kc "score phq9 item 9 alert" 0 score phq9 0,0,0,0,0,0,0,0,2 --format json
+expect_json "item 9 > 0 is blocking" "d['blocking']" "True"
+run_kc "score madrs with baseline" 0 score madrs 1,1,1,1,1,1,1,1,1,1 --baseline 30 --format json
+expect_json "madrs response" "d['change']['response']" "True"
+expect_json "madrs remission (<=10)" "d['change']['remission']" "True"
+expect_json "change names protocol entries" "'remission.madrs_max' in d['change']['protocol']['entries']" "True"
+run_kc "score madrs no item text" 0 score madrs 1,1,1,1,1,1,1,1,1,1 --format json
+expect_json "madrs items are numbers only" "'text' in d['items'][0]" "False"
+run_kc "score cssrs high" 0 score cssrs 1,1,1,1,0,0
+expect_out "cssrs high risk alert" 'SAFETY ALERT \(blocking\): C-SSRS high risk'
+run_kc "score pcl5 json" 0 score pcl5 2,0,0,0,0,2,0,2,2,0,0,0,0,0,2,2,0,0,0,0 --format json
+expect_json "pcl5 cluster rule" "d['provisional_ptsd']" "True"
+run_kc "score list" 0 score list
+expect_out "list has aldrete" '^aldrete '
+run_kc "score out-of-range item" 2 score phq9 1,2,0,4,1,0,2,1,0
+expect_err "names the item" 'PHQ-9 item 4: 4 is outside 0-3'
+expect_one_line_err "out-of-range error is one line"
+run_kc "score missing item" 2 score gad7 1,2,0
+expect_err "names the count" 'GAD-7 needs 7 item scores, got 3'
+run_kc "score unknown scale" 2 score phq10 1
+expect_err "names the scale" "unknown scale 'phq10'"
+run_kc "score bad baseline" 2 score phq9 1,2,0,3,1,0,2,1,0 --baseline 40
+expect_err "names --baseline" '^ketaclinic: --baseline'
