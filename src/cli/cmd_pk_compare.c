@@ -36,6 +36,11 @@ static int eligible(const struct pk_cli_case *c, int esketamine, struct entry *e
         snprintf(e->why_not, sizeof e->why_not, "needs --age");
         return 0;
     }
+    if (!(c->cov.age_y >= 0) && (m->age_min_y > 18 || m->age_max_y < 18)) {
+        snprintf(e->why_not, sizeof e->why_not, "a %.0f-%.0f y population; give --age to include it",
+                 m->age_min_y, m->age_max_y);
+        return 0;
+    }
     if (c->cov.weight_kg > 0 && (c->cov.weight_kg < m->weight_min_kg || c->cov.weight_kg > m->weight_max_kg)) {
         snprintf(e->why_not, sizeof e->why_not, "weight outside %.0f-%.0f kg", m->weight_min_kg, m->weight_max_kg);
         return 0;
