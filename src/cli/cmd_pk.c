@@ -79,14 +79,19 @@ static int run_one(const struct pk_cli_case *c, struct sim_view *v, struct kc_er
     return pk_simulate(&req, v->pts, &v->sum, &v->notes, err);
 }
 
-static void print_summary(const struct pk_summary *s, int has_met)
+static void print_summary(const struct pk_summary *s, const struct pk_indiv *ind, int has_met)
 {
     printf("Cmax %.1f ng/mL at %.1f min; Ce max %.1f ng/mL at %.1f min", s->cmax_ng_per_ml,
            s->tmax_min, s->ce_max_ng_per_ml, s->ce_tmax_min);
     if (has_met) printf("; noresketamine max %.1f ng/mL at %.1f min", s->met_max_ng_per_ml, s->met_tmax_min);
     printf("\nAUC %.1f ng.h/mL to the last time; %.1f min above %.0f ng/mL\n", s->auc_ng_h_per_ml,
            s->time_above_min, s->threshold_ng_per_ml);
-    if (isfinite(s->t_below_min))
+    double c50 = PK_OLOFSEN_C50_NMOL_PER_ML * PK_MW_KETAMINE_BASE;
+    printf("S-ketamine at the effect site peaks at %.1f ng/mL = %.2f x C50 (%.0f ng/mL, Olofsen 2022)\n",
+           s->ce_max_ng_per_ml * ind->s_fraction, s->ce_max_ng_per_ml * ind->s_fraction / c50, c50);
+    if (s->cmax_ng_per_ml <= s->threshold_ng_per_ml)
+        printf("Cp never exceeds %.0f ng/mL\n", s->threshold_ng_per_ml);
+    else if (isfinite(s->t_below_min))
         printf("Cp stays below %.0f ng/mL from %.1f min (%.1f min after the end of the last dose)\n",
                s->threshold_ng_per_ml, s->t_below_min, s->t_below_min - s->last_input_end_min);
     else
@@ -138,7 +143,7 @@ static int cmd_simulate(int argc, char **argv)
         for (int i = 0; i < v.notes.n; i++) json_array_append_new(notes, json_string(v.notes.text[i]));
         json_t *root = json_pack("{s:o, s:f, s:o, s:o, s:o, s:o}", "model", pk_cli_model_json(v.m),
                                  "ke0_per_min", v.ind.ke0_per_min, "doses", doses, "notes", notes,
-                                 "summary", pk_cli_summary_json(&v.sum), "points", pts);
+                                 "summary", pk_cli_summary_json(&v.sum, v.ind.s_fraction), "points", pts);
         json_dumpf(root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
         fputc('\n', stdout);
         json_decref(root);
@@ -184,7 +189,7 @@ static int cmd_simulate(int argc, char **argv)
             printf("\n");
         }
         printf("\n");
-        print_summary(&v.sum, has_met);
+        print_summary(&v.sum, &v.ind, has_met);
     }
     free(v.pts);
     return CLI_EXIT_OK;

@@ -109,7 +109,7 @@ int cmd_pk_compare(int argc, char **argv)
             for (size_t k = 0; k < c.n_times; k++) json_array_append_new(cp, json_real(e[i].pts[k].cp_ng_per_ml));
             json_array_append_new(models, json_pack("{s:s, s:s, s:o, s:o}", "model", e[i].m->id,
                                                     "site", pk_site_name(e[i].m->site), "summary",
-                                                    pk_cli_summary_json(&e[i].sum), "cp_ng_per_ml", cp));
+                                                    pk_cli_summary_json(&e[i].sum, e[i].ind.s_fraction), "cp_ng_per_ml", cp));
         }
         json_t *times = json_array();
         for (size_t k = 0; k < c.n_times; k++) json_array_append_new(times, json_real(c.times[k]));

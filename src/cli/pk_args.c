@@ -178,9 +178,10 @@ static json_t *num_or_null(double v)
     return isfinite(v) ? json_real(v) : json_null();
 }
 
-json_t *pk_cli_summary_json(const struct pk_summary *s)
+json_t *pk_cli_summary_json(const struct pk_summary *s, double s_fraction)
 {
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s}",
+    double c50 = PK_OLOFSEN_C50_NMOL_PER_ML * PK_MW_KETAMINE_BASE;
+    json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s}",
                      "cmax_ng_per_ml", num_or_null(s->cmax_ng_per_ml),
                      "tmax_min", num_or_null(s->tmax_min),
                      "ce_max_ng_per_ml", num_or_null(s->ce_max_ng_per_ml),
@@ -196,6 +197,12 @@ json_t *pk_cli_summary_json(const struct pk_summary *s)
                      "total_dose_mg_base", num_or_null(s->total_dose_mg),
                      "systemic_mg_base", num_or_null(s->systemic_mg),
                      "engine", pk_engine_name(s->engine_used));
+    if (o) {
+        /* Olofsen 2022: the PD is driven by S-ketamine at the effect site. */
+        json_object_set_new(o, "s_ketamine_ce_max_ng_per_ml", json_real(s->ce_max_ng_per_ml * s_fraction));
+        json_object_set_new(o, "s_ketamine_ce_max_over_c50", json_real(s->ce_max_ng_per_ml * s_fraction / c50));
+    }
+    return o;
 }
 
 json_t *pk_cli_model_json(const struct pk_model *m)

@@ -42,7 +42,7 @@ int pk_cli_individualize(const struct pk_model *m, const struct pk_cli_case *c,
 /* "iv 35 mg base over 40 min at 0 min" */
 void pk_cli_dose_text(const struct pk_dose *d, double weight_kg, char *buf, size_t size);
 
-json_t *pk_cli_summary_json(const struct pk_summary *s);
+json_t *pk_cli_summary_json(const struct pk_summary *s, double s_fraction);
 json_t *pk_cli_model_json(const struct pk_model *m);
 void pk_cli_print_notes(FILE *f, const struct pk_notes *notes);
 
