@@ -48,5 +48,6 @@ int cmd_pk(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_protocol(int argc, char **argv);
 int cmd_score(int argc, char **argv);
+int cmd_dose(int argc, char **argv);
 
 #endif

@@ -79,3 +79,32 @@ run_kc "score unknown scale" 2 score phq10 1
 expect_err "names the scale" "unknown scale 'phq10'"
 run_kc "score bad baseline" 2 score phq9 1,2,0,3,1,0,2,1,0 --baseline 40
 expect_err "names --baseline" '^ketaclinic: --baseline'
+
+# --- dose -------------------------------------------------------------------------------------
+run_kc "dose iv (issue example)" 0 dose --route iv --weight 92 --height 175 --mg-per-kg 0.5 --over 40min --bag 50mg/100mL
+expect_out "iv amount base and salt" '^amount: 46\.0 mg ketamine base \(= 53\.1 mg hydrochloride\)'
+expect_out "iv mL/h from the bag" '^pump rate: 138\.0 mL/h'
+expect_out "iv mg/min" 'over 40 min, 1\.150 mg/min'
+run_kc "dose iv adjusted json" 0 dose --route iv --weight 92 --height 175 --sex male --basis adjusted --mg-per-kg 0.5 --over 40min --bag 50mg/100mL --format json
+expect_json "adjusted weight used" "round(d['weight']['used_kg'],2)" "79.08"
+expect_json "formula in result" "'IBW + 0.4 x (TBW - IBW)' in d['weight']['formula']" "True"
+expect_json "PK handoff amount" "round(d['administrations'][0]['amount_mg_base'],3)" "39.539"
+expect_json "protocol entries named" "'iv.hard_limit_mg_per_kg' in d['protocol']['entries']" "True"
+run_kc "dose nasal first dose" 0 dose --route nasal --age 40 --first-dose --format json
+expect_json "esketamine 56 mg = 2 devices" "(d['dose_mg_base'], d['devices'])" "(56.0, 2)"
+expect_json "esketamine salt 2 x 32.3 mg" "round(d['dose_mg_salt_hcl'],1)" "64.6"
+run_kc "dose titrate" 0 dose --route iv --titrate --weight 70 --format json
+expect_json "Loo titration steps" "[s['mg_per_kg'] for s in d['steps']]" "[0.1, 0.2, 0.3, 0.4, 0.5]"
+run_kc "dose above protocol max without reason" 2 dose --route iv --weight 92 --mg-per-kg 0.9
+expect_err "names the override need" 'needs a prescriber override'
+run_kc "dose above protocol max with reason" 0 dose --route iv --weight 92 --mg-per-kg 0.9 --override-reason "partial response"
+expect_out "override noted" 'prescriber override'
+run_kc "dose above hard limit refused" 2 dose --route iv --weight 92 --mg-per-kg 1.2 --override-reason "any"
+expect_err "hard limit named" 'refused: above the hard limit 1 mg/kg \(iv\.hard_limit_mg_per_kg\)'
+expect_one_line_err "refusal is one line"
+run_kc "dose nasal first 84 refused" 2 dose --route nasal --age 40 --first-dose --mg 84
+run_kc "dose bad duration unit" 2 dose --route iv --weight 92 --over 40furlongs
+expect_err "names --over" '^ketaclinic: --over'
+run_kc "dose bad weight" 2 dose --route iv --weight heavy
+expect_err "names --weight" '^ketaclinic: --weight'
+run_kc "dose missing route" 2 dose --weight 92

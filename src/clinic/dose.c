@@ -1,0 +1,375 @@
+/* dose.c — one dose: weight basis, amount (base and salt), rate and volume, route limits, nasal
+ * esketamine device rules, and the administrations handed to the PK engine. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "clinic/dose.h"
+
+#define CM_PER_INCH 2.54
+
+static const char *const route_names[] = {"iv", "im", "sc", "oral", "sl", "nasal"};
+static const char *const basis_names[] = {"actual", "ideal", "adjusted"};
+
+int dose_route_parse(const char *text, enum dose_route *out, struct kc_error *err)
+{
+    for (int i = 0; text && i < 6; i++)
+        if (strcmp(text, route_names[i]) == 0) {
+            *out = (enum dose_route)i;
+            return KC_OK;
+        }
+    return kc_error_set(err, KC_EINVAL, "route '%s': expected iv, im, sc, oral, sl or nasal",
+                        text ? text : "");
+}
+
+const char *dose_route_name(enum dose_route r)
+{
+    return (unsigned)r < 6 ? route_names[r] : "?";
+}
+
+int dose_basis_parse(const char *text, enum dose_basis *out, struct kc_error *err)
+{
+    for (int i = 0; text && i < 3; i++)
+        if (strcmp(text, basis_names[i]) == 0) {
+            *out = (enum dose_basis)i;
+            return KC_OK;
+        }
+    return kc_error_set(err, KC_EINVAL, "weight basis '%s': expected actual, ideal or adjusted",
+                        text ? text : "");
+}
+
+const char *dose_basis_name(enum dose_basis b)
+{
+    return (unsigned)b < 3 ? basis_names[b] : "?";
+}
+
+double dose_ibw_devine_kg(double height_cm, enum dose_sex sex)
+{
+    if (!isfinite(height_cm) || (sex != DOSE_SEX_MALE && sex != DOSE_SEX_FEMALE)) return NAN;
+    double base = sex == DOSE_SEX_MALE ? 50.0 : 45.5; /* Devine 1974 */
+    return base + 2.3 * (height_cm / CM_PER_INCH - 60.0);
+}
+
+double dose_adjusted_weight_kg(double ibw_kg, double actual_kg)
+{
+    return ibw_kg + 0.4 * (actual_kg - ibw_kg); /* Traynor 1995: factor 0.4 */
+}
+
+int dose_weight_compute(double weight_kg, double height_cm, enum dose_sex sex,
+                        enum dose_basis basis, struct dose_weight *out, struct kc_error *err)
+{
+    struct dose_weight w;
+    memset(&w, 0, sizeof w);
+    if (!isfinite(weight_kg) || weight_kg < 20 || weight_kg > 350)
+        return kc_error_set(err, KC_EINVAL, "weight %g kg: expected 20-350 kg", weight_kg);
+    if (!isfinite(height_cm) || (height_cm != 0 && (height_cm < 100 || height_cm > 250)))
+        return kc_error_set(err, KC_EINVAL, "height %g cm: expected 100-250 cm", height_cm);
+    w.basis = basis;
+    w.actual_kg = weight_kg;
+    w.ideal_kg = w.adjusted_kg = w.bmi = NAN;
+    if (height_cm > 0) {
+        double m = height_cm / 100.0;
+        w.bmi = weight_kg / (m * m);
+        w.ideal_kg = dose_ibw_devine_kg(height_cm, sex);
+        if (isfinite(w.ideal_kg)) w.adjusted_kg = dose_adjusted_weight_kg(w.ideal_kg, weight_kg);
+    }
+    double inches = height_cm / CM_PER_INCH;
+    const char *sexname = sex == DOSE_SEX_MALE ? "male" : "female";
+    double base = sex == DOSE_SEX_MALE ? 50.0 : 45.5;
+    switch (basis) {
+    case DOSE_BASIS_ACTUAL:
+        w.used_kg = weight_kg;
+        snprintf(w.formula, sizeof w.formula, "actual body weight %.1f kg", weight_kg);
+        break;
+    case DOSE_BASIS_IDEAL:
+    case DOSE_BASIS_ADJUSTED:
+        if (height_cm <= 0)
+            return kc_error_set(err, KC_EINVAL, "%s body weight needs the height (--height)",
+                                basis_names[basis]);
+        if (!isfinite(w.ideal_kg))
+            return kc_error_set(err, KC_EINVAL, "%s body weight needs the sex (--sex male|female)",
+                                basis_names[basis]);
+        if (w.ideal_kg <= 0)
+            return kc_error_set(err, KC_EINVAL, "height %g cm too short for the Devine formula",
+                                height_cm);
+        if (weight_kg <= w.ideal_kg) {
+            w.used_kg = weight_kg;
+            snprintf(w.formula, sizeof w.formula,
+                     "actual %.1f kg used: not above IBW (Devine, %s) = %.1f + 2.3 x (%.1f - 60 "
+                     "in) = %.1f kg",
+                     weight_kg, sexname, base, inches, w.ideal_kg);
+        } else if (basis == DOSE_BASIS_IDEAL) {
+            w.used_kg = w.ideal_kg;
+            snprintf(w.formula, sizeof w.formula,
+                     "IBW (Devine 1974, %s) = %.1f + 2.3 x (%.1f - 60 in) = %.1f kg", sexname,
+                     base, inches, w.ideal_kg);
+        } else {
+            w.used_kg = w.adjusted_kg;
+            snprintf(w.formula, sizeof w.formula,
+                     "AdjBW = IBW + 0.4 x (TBW - IBW) = %.1f + 0.4 x (%.1f - %.1f) = %.1f kg "
+                     "(IBW Devine 1974, %s)",
+                     w.ideal_kg, weight_kg, w.ideal_kg, w.adjusted_kg, sexname);
+        }
+        break;
+    default: return kc_error_set(err, KC_EINVAL, "unknown weight basis");
+    }
+    *out = w;
+    return KC_OK;
+}
+
+static void note(struct dose_plan *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct dose_plan *d, const char *fmt, ...)
+{
+    if (d->n_notes >= DOSE_MAX_NOTES) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d->notes[d->n_notes++], sizeof d->notes[0], fmt, ap);
+    va_end(ap);
+}
+
+/* The one place a dose meets its limits.  value is in unit ("mg/kg" or "mg"). */
+static int check_limit(const struct protocol *p, struct dose_plan *d, double value,
+                       const char *unit, const char *max_key, const char *hard_key,
+                       const char *reason, struct kc_error *err)
+{
+    double hard = protocol_use(p, hard_key, &d->trace);
+    double dmax = max_key ? protocol_use(p, max_key, &d->trace) : hard;
+    const double eps = 1e-9;
+    if (!isfinite(value) || !(value <= hard + eps))
+        return kc_error_set(err, KC_ERANGE,
+                            "%s dose %.3g %s refused: above the hard limit %g %s (%s); no "
+                            "override can exceed it",
+                            dose_route_name(d->route), value, unit, hard, unit, hard_key);
+    if (value > dmax + eps) {
+        if (!reason || !*reason)
+            return kc_error_set(err, KC_ERANGE,
+                                "%s dose %.3g %s is above the protocol maximum %g %s (%s): needs a "
+                                "prescriber override with a reason (hard limit %g %s)",
+                                dose_route_name(d->route), value, unit, dmax, unit, max_key, hard,
+                                unit);
+        d->override_used = 1;
+        snprintf(d->override_reason, sizeof d->override_reason, "%s", reason);
+        note(d, "prescriber override: %.3g %s above the protocol maximum %g %s (reason: %.100s)",
+             value, unit, dmax, unit, reason);
+    }
+    if (!strcmp(unit, d->limit_unit ? d->limit_unit : unit)) {
+        d->default_max = dmax;
+        d->hard_limit = hard;
+        d->limit_unit = unit;
+    }
+    return KC_OK;
+}
+
+static int plan_nasal(const struct protocol *p, const struct dose_request *q, struct dose_plan *d,
+                      struct kc_error *err)
+{
+    double dev = protocol_use(p, "esk.device_mg", &d->trace);
+    double salt = protocol_use(p, "esk.device_salt_mg", &d->trace);
+    double gap = protocol_use(p, "esk.device_spacing_min", &d->trace);
+    double min_age = protocol_use(p, "esk.min_age_years", &d->trace);
+    double old_age = protocol_use(p, "esk.older_age_years", &d->trace);
+    double mg = q->fixed_mg;
+    d->drug = "esketamine";
+    if (q->mg_per_kg > 0)
+        return kc_error_set(err, KC_EINVAL, "nasal esketamine is a fixed dose in mg, not mg/kg");
+    if (q->amount_is_salt)
+        return kc_error_set(err, KC_EINVAL,
+                            "nasal esketamine doses are labelled as base (28/56/84 mg); give the "
+                            "base amount");
+    if (q->age_years <= 0)
+        return kc_error_set(err, KC_EINVAL, "nasal esketamine needs the patient's age (--age)");
+    if (q->age_years < min_age)
+        return kc_error_set(err, KC_ERANGE,
+                            "nasal esketamine refused: age %d below %g (adult indication, "
+                            "esk.min_age_years)",
+                            q->age_years, min_age);
+    if (mg == 0) mg = protocol_use(p, q->first_dose && q->age_years >= old_age
+                                          ? "esk.first_dose_mg_older"
+                                          : "esk.first_dose_mg",
+                                  &d->trace);
+    if (!isfinite(mg) || mg <= 0 || fabs(mg / dev - round(mg / dev)) > 1e-9)
+        return kc_error_set(err, KC_EINVAL,
+                            "nasal esketamine %g mg: must be whole %g mg devices (28, 56 or 84 mg)",
+                            mg, dev);
+    int rc = check_limit(p, d, mg, "mg", NULL, "esk.hard_limit_mg", q->override_reason, err);
+    if (rc) return rc;
+    if (q->first_dose) {
+        double first = protocol_use(p, q->age_years >= old_age ? "esk.first_dose_mg_older"
+                                                                : "esk.first_dose_mg",
+                                    &d->trace);
+        if (mg > first)
+            return kc_error_set(err, KC_ERANGE,
+                                "nasal esketamine first dose %g mg refused: the course starts at "
+                                "%g mg%s (label: 84 mg only after a 56 mg start)",
+                                mg, first, q->age_years >= old_age ? " at age >= 65" : "");
+    }
+    d->n_devices = (int)round(mg / dev);
+    d->dose_mg_base = mg;
+    d->dose_mg_salt = d->n_devices * salt;
+    d->duration_min = (d->n_devices - 1) * gap;
+    for (int i = 0; i < d->n_devices && i < DOSE_MAX_ADMIN; i++)
+        d->admin[d->n_admin++] =
+            (struct dose_admin){DOSE_ROUTE_NASAL_ESK, dev, q->t_start_min + i * gap, 0};
+    note(d, "%d device%s of %g mg (2 sprays each, one per nostril), %g min rest between devices",
+         d->n_devices, d->n_devices == 1 ? "" : "s", dev, gap);
+    if (q->age_years >= old_age)
+        note(d, "age >= %g: HK/EU labels start at 28 mg; US label wording not checked", old_age);
+    note(d, "observe >= %g min after the dose (label); BP before, at ~%g min and before discharge",
+         protocol_use(p, "discharge.min_observation_esk_min", &d->trace),
+         protocol_use(p, "esk.bp_recheck_min", &d->trace));
+    return KC_OK;
+}
+
+static int plan_racemic(const struct protocol *p, const struct dose_request *q,
+                        struct dose_plan *d, struct kc_error *err)
+{
+    static const char *const def_key[] = {"iv.default_mg_per_kg", "im.default_mg_per_kg",
+                                          "sc.default_mg_per_kg"};
+    static const char *const max_key[] = {"iv.max_default_mg_per_kg", "im.max_default_mg_per_kg",
+                                          "sc.max_default_mg_per_kg"};
+    static const char *const hard_key[] = {"iv.hard_limit_mg_per_kg", "im.hard_limit_mg_per_kg",
+                                           "sc.hard_limit_mg_per_kg"};
+    double ratio = protocol_use(p, "ketamine.hcl_per_base", &d->trace);
+    int rc;
+    d->drug = "ketamine (racemic)";
+    if (q->weight_kg <= 0)
+        return kc_error_set(err, KC_EINVAL, "%s dosing needs the weight (--weight)",
+                            dose_route_name(q->route));
+    rc = dose_weight_compute(q->weight_kg, q->height_cm, q->sex, q->basis, &d->weight, err);
+    if (rc) return rc;
+    if (q->mg_per_kg < 0 || q->fixed_mg < 0 || !isfinite(q->mg_per_kg) || !isfinite(q->fixed_mg))
+        return kc_error_set(err, KC_EINVAL, "dose must be a positive number");
+    if (q->mg_per_kg > 0 && q->fixed_mg > 0)
+        return kc_error_set(err, KC_EINVAL, "give either mg/kg or a fixed mg dose, not both");
+    double bmi_thr = protocol_use(p, "iv.ibw_bmi_threshold", &d->trace);
+    if (q->basis == DOSE_BASIS_ACTUAL && isfinite(d->weight.bmi) && d->weight.bmi > bmi_thr)
+        note(d, "BMI %.1f > %g: ideal body weight is widely quoted as a consideration (Sanacora "
+                "2017, unverified)", d->weight.bmi, bmi_thr);
+
+    if (q->route <= DOSE_ROUTE_SC) {
+        if (q->fixed_mg > 0)
+            return kc_error_set(err, KC_EINVAL, "%s dosing is in mg/kg (--mg-per-kg)",
+                                dose_route_name(q->route));
+        if (q->amount_is_salt)
+            return kc_error_set(err, KC_EINVAL,
+                                "%s doses are mg/kg of base (vials are labelled as base)",
+                                dose_route_name(q->route));
+        d->weight_based = 1;
+        d->mg_per_kg = q->mg_per_kg > 0 ? q->mg_per_kg : protocol_use(p, def_key[q->route], &d->trace);
+        rc = check_limit(p, d, d->mg_per_kg, "mg/kg", max_key[q->route], hard_key[q->route],
+                         q->override_reason, err);
+        if (rc) return rc;
+        d->dose_mg_base = d->mg_per_kg * d->weight.used_kg;
+        if (q->route == DOSE_ROUTE_IV) {
+            double lo = protocol_use(p, "iv.min_mg_per_kg", &d->trace);
+            if (d->mg_per_kg < lo)
+                note(d, "%.3g mg/kg is below the usual range (from %g mg/kg, iv.min_mg_per_kg)",
+                     d->mg_per_kg, lo);
+        }
+    } else {
+        int oral = q->route == DOSE_ROUTE_ORAL;
+        double base_mg;
+        if (q->mg_per_kg > 0) {
+            d->weight_based = 1;
+            base_mg = q->mg_per_kg * d->weight.used_kg;
+        } else {
+            base_mg = q->fixed_mg > 0 ? q->fixed_mg
+                                      : protocol_use(p, oral ? "oral.start_mg" : "sl.default_mg",
+                                                     &d->trace);
+            if (q->amount_is_salt) base_mg /= ratio;
+        }
+        d->dose_mg_base = base_mg;
+        d->mg_per_kg = base_mg / d->weight.used_kg;
+        /* both the absolute and the per-kg hard limits apply; the default maximum is per-kg for
+         * oral (Andrade) and absolute for SL (Hull 2022) */
+        if (oral) {
+            rc = check_limit(p, d, base_mg, "mg", NULL, "oral.hard_limit_mg", q->override_reason,
+                             err);
+            if (!rc)
+                rc = check_limit(p, d, d->mg_per_kg, "mg/kg", "oral.max_default_mg_per_kg",
+                                 "oral.hard_limit_mg_per_kg", q->override_reason, err);
+        } else {
+            rc = check_limit(p, d, d->mg_per_kg, "mg/kg", NULL, "sl.hard_limit_mg_per_kg",
+                             q->override_reason, err);
+            if (!rc)
+                rc = check_limit(p, d, base_mg, "mg", "sl.max_default_mg", "sl.hard_limit_mg",
+                                 q->override_reason, err);
+        }
+        if (rc) return rc;
+        note(d, "bioavailability ~%g%% (%s): %.0f mg %s ~ %.0f mg reaching the circulation",
+             protocol_use(p, oral ? "oral.bioavailability_pct" : "sl.bioavailability_pct",
+                          &d->trace),
+             oral ? "oral.bioavailability_pct" : "sl.bioavailability_pct", base_mg,
+             oral ? "oral" : "SL",
+             base_mg *
+                 protocol_use(p, oral ? "oral.bioavailability_pct" : "sl.bioavailability_pct",
+                              NULL) /
+                 100.0);
+    }
+    d->dose_mg_salt = d->dose_mg_base * ratio;
+    if (q->route == DOSE_ROUTE_IV) {
+        double dmin = protocol_use(p, "iv.min_duration_min", &d->trace);
+        double dmx = protocol_use(p, "iv.max_duration_min", &d->trace);
+        d->duration_min = q->duration_min > 0 ? q->duration_min
+                                              : protocol_use(p, "iv.default_duration_min", &d->trace);
+        if (!(d->duration_min >= dmin && d->duration_min <= dmx))
+            return kc_error_set(err, KC_EINVAL,
+                                "IV infusion over %g min: expected %g-%g min (iv.min_duration_min, "
+                                "iv.max_duration_min)",
+                                d->duration_min, dmin, dmx);
+        d->rate_mg_per_min = d->dose_mg_base / d->duration_min;
+    } else if (q->duration_min > 0) {
+        return kc_error_set(err, KC_EINVAL, "--over applies to IV infusions only");
+    }
+    if (q->conc_mg_per_ml > 0) {
+        if (q->route == DOSE_ROUTE_ORAL)
+            return kc_error_set(err, KC_EINVAL, "a concentration does not apply to oral dosing");
+        d->volume_ml = d->dose_mg_base / q->conc_mg_per_ml;
+        if (q->container_ml > 0 && d->volume_ml > q->container_ml * (1 + 1e-9))
+            return kc_error_set(err, KC_EINVAL,
+                                "dose %.1f mg is more than the container holds (%.1f mg in %g mL)",
+                                d->dose_mg_base, q->conc_mg_per_ml * q->container_ml,
+                                q->container_ml);
+        if (q->route == DOSE_ROUTE_IV) d->rate_ml_per_h = d->volume_ml / (d->duration_min / 60.0);
+    } else if (q->container_ml > 0) {
+        return kc_error_set(err, KC_EINVAL, "a container volume needs its concentration");
+    }
+    d->admin[d->n_admin++] = (struct dose_admin){q->route, d->dose_mg_base, q->t_start_min,
+                                                 q->route == DOSE_ROUTE_IV ? d->duration_min : 0};
+    note(d, "amounts are ketamine base; as hydrochloride x %.4f (ketamine.hcl_per_base)", ratio);
+    return KC_OK;
+}
+
+int dose_plan_compute(const struct protocol *p, const struct dose_request *q,
+                      struct dose_plan *out, struct kc_error *err)
+{
+    struct dose_plan d;
+    memset(&d, 0, sizeof d);
+    protocol_trace_begin(&d.trace, p);
+    d.route = q->route;
+    if (!isfinite(q->t_start_min) || !isfinite(q->duration_min) || q->duration_min < 0 ||
+        !isfinite(q->conc_mg_per_ml) || q->conc_mg_per_ml < 0 || !isfinite(q->container_ml) ||
+        q->container_ml < 0)
+        return kc_error_set(err, KC_EINVAL, "dose request: times, concentration and volume must "
+                                            "be finite and not negative");
+    if (q->age_years < 0 || q->age_years > 120)
+        return kc_error_set(err, KC_EINVAL, "age %d: expected 0-120 years", q->age_years);
+    int rc;
+    if (q->route == DOSE_ROUTE_NASAL_ESK) {
+        if (q->weight_kg > 0) {
+            rc = dose_weight_compute(q->weight_kg, q->height_cm, q->sex, DOSE_BASIS_ACTUAL,
+                                     &d.weight, err);
+            if (rc) return rc;
+        }
+        rc = plan_nasal(p, q, &d, err);
+        if (!rc && q->weight_kg > 0) d.mg_per_kg = d.dose_mg_base / d.weight.used_kg;
+    } else if ((unsigned)q->route <= DOSE_ROUTE_SL) {
+        rc = plan_racemic(p, q, &d, err);
+    } else {
+        rc = kc_error_set(err, KC_EINVAL, "unknown route");
+    }
+    if (rc) return rc;
+    *out = d;
+    return KC_OK;
+}
