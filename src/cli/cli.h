@@ -49,5 +49,6 @@ int cmd_demo(int argc, char **argv);
 int cmd_protocol(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_dose(int argc, char **argv);
+int cmd_screen(int argc, char **argv);
 
 #endif

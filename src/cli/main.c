@@ -17,6 +17,7 @@ static const struct command commands[] = {
     {"pk", "pharmacokinetics: models, simulate, compare", cmd_pk},
     {"protocol", "clinical protocol table: show, check a clinic override file", cmd_protocol},
     {"score", "rating scales: PHQ-9, GAD-7, PCL-5, QIDS, MADRS, C-SSRS, ... (score list)", cmd_score},
+    {"screen", "pre-treatment screening: contraindications, cautions, interactions", cmd_screen},
 };
 
 static void usage(FILE *out)

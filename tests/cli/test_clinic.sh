@@ -108,3 +108,30 @@ expect_err "names --over" '^ketaclinic: --over'
 run_kc "dose bad weight" 2 dose --route iv --weight heavy
 expect_err "names --weight" '^ketaclinic: --weight'
 run_kc "dose missing route" 2 dose --weight 92
+
+# --- screen -----------------------------------------------------------------------------------
+cat >"$TMP/patient.json" <<'J'
+{"age": 45, "sex": "female", "weight_kg": 70, "height_cm": 165, "diagnoses": ["mdd"],
+ "history": ["bipolar"], "medications": ["lorazepam", "lithium"],
+ "vitals": {"sbp": 162, "dbp": 98, "hr": 80, "spo2": 97},
+ "adequate_antidepressant_trials": 3, "drug": "ketamine", "route": "iv"}
+J
+run_kc "screen table" 0 screen --input "$TMP/patient.json"
+expect_out "outcome line" '^screening \(ketamine, iv\): eligible with cautions'
+expect_out "BP gate finding" 'BP 162/98 above the 140/90 gate'
+run_kc "screen json" 0 screen --input "$TMP/patient.json" --format json
+expect_json "json outcome" "d['outcome']" "eligible with cautions"
+expect_json "benzodiazepine interaction" "[f['severity'] for f in d['findings'] if f['id']=='ddi-benzodiazepine'][0]" "caution"
+expect_json "findings carry sources" "all(f['source'] for f in d['findings'])" "True"
+cat >"$TMP/esk.json" <<'J'
+{"age": 60, "diagnoses": ["trd"], "history": ["aneurysm"], "adequate_antidepressant_trials": 2,
+ "vitals": {"sbp": 120, "dbp": 80}, "drug": "esketamine", "route": "nasal"}
+J
+run_kc "screen esketamine aneurysm" 0 screen --input "$TMP/esk.json" --format json
+expect_json "label contraindication" "(d['outcome'], [f['severity'] for f in d['findings'] if f['id']=='aneurysm'][0])" "('not eligible', 'absolute')"
+echo '{"age": 45, "drug": "ketamine", "route": "iv", "history": ["flu"]}' >"$TMP/bad.json"
+run_kc "screen unknown history" 2 screen --input "$TMP/bad.json"
+expect_err "names the history item" "history\[0\] 'flu'"
+expect_one_line_err "one line"
+run_kc "screen missing --input" 2 screen
+run_kc "screen missing file" 2 screen --input "$TMP/nope.json"

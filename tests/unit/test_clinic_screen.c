@@ -1,0 +1,214 @@
+/* test_clinic_screen.c — screening (src/clinic/screen*.c): esketamine label contraindications
+ * vs racemic consensus, the BP gate, interactions, JSON input errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "clinic/screen.h"
+
+static struct protocol P;
+static int setup(void **state)
+{
+    (void)state;
+    protocol_init_default(&P);
+    return 0;
+}
+
+static const char *BASE_K =
+    "\"age\": 45, \"sex\": \"female\", \"weight_kg\": 70, \"height_cm\": 165, \"diagnoses\": "
+    "[\"mdd\"], \"vitals\": {\"sbp\": 124, \"dbp\": 78, \"hr\": 70, \"spo2\": 98}, "
+    "\"adequate_antidepressant_trials\": 2";
+
+static int run(const char *extra, const char *drug_route, struct screen_result *r,
+               struct kc_error *err)
+{
+    char json[2048];
+    struct screen_input in;
+    snprintf(json, sizeof json, "{%s%s%s, %s}", BASE_K, *extra ? ", " : "", extra, drug_route);
+    int rc = screen_parse_json(json, &in, err);
+    if (rc) return rc;
+    return screen_evaluate(&P, &in, r, err);
+}
+#define KET "\"drug\": \"ketamine\", \"route\": \"iv\""
+#define ESK "\"drug\": \"esketamine\", \"route\": \"nasal\""
+
+static const struct screen_finding *find(const struct screen_result *r, const char *id)
+{
+    for (int i = 0; i < r->n_findings; i++)
+        if (strcmp(r->findings[i].id, id) == 0) return &r->findings[i];
+    return NULL;
+}
+
+static void clean_patient_is_eligible(void **state)
+{
+    (void)state;
+    struct screen_result r;
+    struct kc_error err = {0};
+    assert_int_equal(run("", KET, &r, &err), 0);
+    if (r.n_findings) fail_msg("unexpected finding %s: %s", r.findings[0].id, r.findings[0].text);
+    assert_int_equal(r.outcome, SCREEN_ELIGIBLE);
+    assert_int_equal(run("", ESK, &r, &err), 0);
+    assert_int_equal(r.outcome, SCREEN_ELIGIBLE);
+}
+
+/* SPRAVATO label: aneurysmal vascular disease, AVM, ICH history, hypersensitivity are
+ * contraindications (absolute); for racemic ketamine consensus makes them relative, except
+ * hypersensitivity. */
+static void label_vs_consensus(void **state)
+{
+    (void)state;
+    struct screen_result r;
+    struct kc_error err = {0};
+    static const char *const cond[] = {"aneurysm", "avm", "intracerebral-haemorrhage"};
+    for (int i = 0; i < 3; i++) {
+        char h[128];
+        snprintf(h, sizeof h, "\"history\": [\"%s\"]", cond[i]);
+        assert_int_equal(run(h, ESK, &r, &err), 0);
+        assert_int_equal(r.outcome, SCREEN_NOT_ELIGIBLE);
+        assert_int_equal(find(&r, cond[i])->severity, SCREEN_ABSOLUTE);
+        assert_non_null(strstr(find(&r, cond[i])->source, "SPRAVATO"));
+        assert_int_equal(run(h, KET, &r, &err), 0);
+        assert_int_equal(r.outcome, SCREEN_ELIGIBLE_WITH_CAUTIONS);
+        assert_int_equal(find(&r, cond[i])->severity, SCREEN_RELATIVE);
+    }
+    assert_int_equal(run("\"history\": [\"hypersensitivity-ketamine\"]", KET, &r, &err), 0);
+    assert_int_equal(r.outcome, SCREEN_NOT_ELIGIBLE);
+    /* ASRA: active SUD -> no serial infusions (relative) for racemic; label: careful
+     * consideration (caution) for esketamine */
+    assert_int_equal(run("\"history\": [\"substance-use-active\"]", KET, &r, &err), 0);
+    assert_int_equal(find(&r, "substance-use-active")->severity, SCREEN_RELATIVE);
+    assert_int_equal(run("\"history\": [\"substance-use-active\"]", ESK, &r, &err), 0);
+    assert_int_equal(find(&r, "substance-use-active")->severity, SCREEN_CAUTION);
+}
+
+/* Label: baseline BP > 140/90 -> weigh risk, clinician review (issue example 162/98). */
+static void bp_gate(void **state)
+{
+    (void)state;
+    struct screen_result r;
+    struct kc_error err = {0};
+    char json[1024];
+    struct screen_input in;
+    snprintf(json, sizeof json,
+             "{\"age\": 50, \"diagnoses\": [\"trd\"], \"adequate_antidepressant_trials\": 2, "
+             "\"vitals\": {\"sbp\": 162, \"dbp\": 98}, %s}", ESK);
+    assert_int_equal(screen_parse_json(json, &in, &err), 0);
+    assert_int_equal(screen_evaluate(&P, &in, &r, &err), 0);
+    const struct screen_finding *f = find(&r, "bp-gate");
+    assert_non_null(f);
+    assert_string_equal(f->text, "BP 162/98 above the 140/90 gate");
+    assert_non_null(strstr(f->action, "clinician review before dosing"));
+    assert_int_equal(r.outcome, SCREEN_ELIGIBLE_WITH_CAUTIONS);
+    in.sbp_mmhg = 140;
+    in.dbp_mmhg = 90; /* at the gate is not above it */
+    assert_int_equal(screen_evaluate(&P, &in, &r, &err), 0);
+    assert_null(find(&r, "bp-gate"));
+    assert_string_equal(r.trace.keys[0], "screen.min_age_years");
+}
+
+/* REMS PMF classes; lamotrigine; CYP modulators; bipolar without mood stabiliser. */
+static void interactions(void **state)
+{
+    (void)state;
+    struct screen_result r;
+    struct kc_error err = {0};
+    assert_int_equal(run("\"medications\": [\"Lorazepam\", \"oxycodone\", \"methylphenidate\", "
+                         "\"phenelzine\", \"lamotrigine\", \"clarithromycin\", \"rifampicin\", "
+                         "\"sertraline\"]",
+                         KET, &r, &err),
+                     0);
+    assert_non_null(find(&r, "ddi-benzodiazepine"));
+    assert_non_null(find(&r, "ddi-opioid"));
+    assert_non_null(find(&r, "ddi-stimulant"));
+    assert_int_equal(find(&r, "ddi-maoi")->severity, SCREEN_RELATIVE);
+    assert_non_null(find(&r, "ddi-lamotrigine"));
+    assert_non_null(find(&r, "ddi-cyp-inhibitor"));
+    assert_non_null(find(&r, "ddi-cyp-inducer"));
+    assert_null(find(&r, "ddi-unknown")); /* sertraline is known, no interaction */
+    assert_int_equal(run("\"history\": [\"bipolar\"]", KET, &r, &err), 0);
+    assert_int_equal(find(&r, "bipolar")->severity, SCREEN_RELATIVE);
+    assert_int_equal(run("\"history\": [\"bipolar\"], \"medications\": [\"lithium\"]", KET, &r, &err), 0);
+    assert_int_equal(find(&r, "bipolar")->severity, SCREEN_CAUTION);
+    assert_int_equal(run("\"medications\": [\"foozole\"]", KET, &r, &err), 0);
+    assert_non_null(find(&r, "ddi-unknown"));
+}
+
+/* Esketamine TRD indication: >= 2 adequate trials (label) unless MDSI; adults; >= 65 starts 28. */
+static void esketamine_indication_and_age(void **state)
+{
+    (void)state;
+    struct screen_result r;
+    struct kc_error err = {0};
+    char json[1024];
+    struct screen_input in;
+    snprintf(json, sizeof json,
+             "{\"age\": 70, \"diagnoses\": [\"mdd\"], \"adequate_antidepressant_trials\": 1, "
+             "\"vitals\": {\"sbp\": 120, \"dbp\": 80}, %s}", ESK);
+    assert_int_equal(screen_parse_json(json, &in, &err), 0);
+    assert_int_equal(screen_evaluate(&P, &in, &r, &err), 0);
+    assert_int_equal(find(&r, "trd-definition")->severity, SCREEN_RELATIVE);
+    assert_non_null(strstr(find(&r, "age-older")->action, "28 mg"));
+    snprintf(in.diagnoses[0], sizeof in.diagnoses[0], "mdsi");
+    assert_int_equal(screen_evaluate(&P, &in, &r, &err), 0);
+    assert_null(find(&r, "trd-definition"));
+    in.age_years = 16;
+    assert_int_equal(screen_evaluate(&P, &in, &r, &err), 0);
+    assert_int_equal(r.outcome, SCREEN_NOT_ELIGIBLE);
+    in.route = DOSE_ROUTE_IV;
+    assert_int_equal(screen_evaluate(&P, &in, &r, &err), KC_EINVAL);
+}
+
+static void pregnancy_hepatic(void **state)
+{
+    (void)state;
+    struct screen_result r;
+    struct kc_error err = {0};
+    assert_int_equal(run("\"pregnant\": true, \"hepatic_impairment\": \"moderate\"", ESK, &r, &err), 0);
+    assert_int_equal(find(&r, "pregnancy")->severity, SCREEN_RELATIVE);
+    assert_non_null(strstr(find(&r, "hepatic-moderate")->action, "longer"));
+    assert_int_equal(run("\"hepatic_impairment\": \"severe\"", KET, &r, &err), 0);
+    assert_int_equal(find(&r, "hepatic-severe")->severity, SCREEN_RELATIVE);
+}
+
+static void bad_input_names_the_field(void **state)
+{
+    (void)state;
+    struct screen_input in;
+    struct kc_error err = {0};
+    static const struct {
+        const char *json, *want;
+    } bad[] = {
+        {"{\"age\": 45, \"drug\": \"ketamine\", \"route\": \"iv\", \"histroy\": []}", "'histroy'"},
+        {"{\"age\": 45, \"drug\": \"ketamine\", \"route\": \"iv\", \"history\": [\"flu\"]}", "'flu'"},
+        {"{\"age\": 450, \"drug\": \"ketamine\", \"route\": \"iv\"}", "'age' = 450"},
+        {"{\"drug\": \"ketamine\", \"route\": \"iv\"}", "'age' is required"},
+        {"{\"age\": 45, \"drug\": \"ketamin\", \"route\": \"iv\"}", "'drug'"},
+        {"{\"age\": 45, \"drug\": \"ketamine\", \"route\": \"rectal\"}", "route 'rectal'"},
+        {"{\"age\": 45, \"drug\": \"ketamine\", \"route\": \"iv\", \"vitals\": {\"bp\": 1}}", "'bp'"},
+        {"{\"age\": 45, \"drug\": \"ketamine\", \"route\": \"iv\", \"pregnant\": \"no\"}", "'pregnant'"},
+        {"{\"age\": 45,", "invalid JSON at line"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (screen_parse_json(bad[i].json, &in, &err) == 0) fail_msg("accepted %s", bad[i].json);
+        if (!strstr(err.msg, bad[i].want))
+            fail_msg("error for %s was '%s', wanted '%s'", bad[i].json, err.msg, bad[i].want);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(clean_patient_is_eligible),
+        cmocka_unit_test(label_vs_consensus),
+        cmocka_unit_test(bp_gate),
+        cmocka_unit_test(interactions),
+        cmocka_unit_test(esketamine_indication_and_age),
+        cmocka_unit_test(pregnancy_hepatic),
+        cmocka_unit_test(bad_input_names_the_field),
+    };
+    return cmocka_run_group_tests_name("clinic_screen", tests, setup, NULL);
+}
