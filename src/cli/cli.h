@@ -50,5 +50,6 @@ int cmd_protocol(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_dose(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
+int cmd_course(int argc, char **argv);
 
 #endif

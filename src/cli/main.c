@@ -12,6 +12,7 @@ struct command {
 
 /* One line per subcommand; keep sorted by name. */
 static const struct command commands[] = {
+    {"course", "course schedules: induction, maintenance, Spravato TRD, MDSI; re-plan", cmd_course},
     {"demo", "the engine demonstration: 0.5 mg/kg over 40 min, 70 kg, every model", cmd_demo},
     {"dose", "dose plan: IV/IM/SC mg/kg with weight basis, oral/SL, esketamine nasal", cmd_dose},
     {"pk", "pharmacokinetics: models, simulate, compare", cmd_pk},

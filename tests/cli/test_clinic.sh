@@ -135,3 +135,24 @@ expect_err "names the history item" "history\[0\] 'flu'"
 expect_one_line_err "one line"
 run_kc "screen missing --input" 2 screen
 run_kc "screen missing file" 2 screen --input "$TMP/nope.json"
+
+# --- course -----------------------------------------------------------------------------------
+run_kc "course spravato (issue example)" 0 course --plan spravato-trd --start 2026-12-01 --clinic-days mon,wed,fri
+expect_out "first session on the first clinic day" '^ +1  2026-12-02 Wed +1  weeks 1-4, twice weekly +56 mg \(day 1\)'
+run_kc "course spravato json" 0 course --plan spravato-trd --start 2026-12-01 --format json
+expect_json "16 sessions" "len(d['sessions'])" "16"
+expect_json "label dates weeks 1-2" "[s['date'] for s in d['sessions'][:4]]" "['2026-12-01', '2026-12-04', '2026-12-08', '2026-12-11']"
+expect_json "min gap kept" "min((__import__('datetime').date.fromisoformat(b['date'])-__import__('datetime').date.fromisoformat(a['date'])).days for a,b in zip(d['sessions'],d['sessions'][1:])) >= d['min_gap_days']" "True"
+run_kc "course missed session" 0 course --plan iv-induction --start 2026-12-07 --clinic-days mon,wed,fri --missed 3 --on 2026-12-12 --format json
+expect_json "missed session moved to next clinic day" "d['sessions'][2]['date']" "2026-12-14"
+expect_json "earlier sessions marked given" "[s['done'] for s in d['sessions'][:3]]" "[True, True, False]"
+run_kc "course review futility" 0 course review --scale madrs --baseline 32 --current 28 --sessions 6 --format json
+expect_json "futility rule" "d['futile']" "True"
+run_kc "course bad date" 2 course --plan mdsi --start 2027-02-29
+expect_err "names the date" "^ketaclinic: --start: date '2027-02-29': month 2 has no day 29"
+expect_one_line_err "bad date is one line"
+run_kc "course bad clinic day" 2 course --plan mdsi --start 2027-02-01 --clinic-days mon,funday
+expect_err "names the day" "'funday'"
+run_kc "course unknown plan" 2 course --plan weekly --start 2027-02-01
+run_kc "course gap refused by protocol" 2 course --plan mdsi --start 2027-02-01 --min-gap 30
+expect_err "names the entry" "course\.min_gap_days"
