@@ -1,0 +1,248 @@
+/* store.h — the clinic's records: one C interface over two back ends, SQLite (the embedded
+ * default, WAL, foreign keys on) and PostgreSQL (libpq).  Plain C structs go in and out; SQL and
+ * the schema stay inside src/store/.  Every patient-data read or write appends an entry to the
+ * hash-chained audit log inside the same transaction; every milligram of a controlled substance
+ * goes through the ledger (rules in src/clinic/ledger.c).
+ *
+ * Threads: a struct store is one database connection and is NOT thread-safe.  Open one handle
+ * per thread (or per worker of a thread pool); SQLite in WAL mode and PostgreSQL both serve many
+ * connections, and the audit and ledger chains serialise their appends inside the database
+ * (a chain-head row updated first in each transaction), so handles on several threads or
+ * processes can write at once.
+ *
+ * Errors: every function returns 0 or a negative KC_E... code and fills err:
+ *   KC_EINVAL     a value the schema refuses (message names the table.field), unknown reference
+ *   KC_ECONFLICT  a duplicate (e.g. patients.mrn), a database newer than this binary
+ *   KC_ENOTFOUND  no record with that id
+ *   KC_EDENIED    an attempt to change the append-only audit log or ledger
+ *   KC_ERANGE     a ledger movement that would take a balance below zero
+ *   KC_EIO        the database cannot be reached or written (disk full, read-only, locked)
+ * A failed call changes nothing (its transaction is rolled back) and leaves outputs untouched;
+ * the failure itself is recorded in the audit log with outcome "failure" where possible. */
+#ifndef KC_STORE_H
+#define KC_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+#include "clinic/ledger.h"
+
+#define STORE_DEFAULT_SQLITE "var/ketaclinic.db"
+#define STORE_TEXT_MAX 256 /* longest free-text field accepted (names, notes are shorter) */
+
+struct store; /* opaque: one connection */
+
+struct store_options {
+    /* "postgres://..." or "postgresql://..." for PostgreSQL; "sqlite:PATH", "file:PATH?..."
+     * (SQLite URI, e.g. ?mode=ro) or a plain PATH for SQLite.  NULL: $KC_DB, else
+     * STORE_DEFAULT_SQLITE (its directory is created, mode 0700). */
+    const char *url;
+    /* File holding the 32-byte audit key (mode 0600, created on first use).  NULL: $KC_AUDIT_KEY,
+     * else audit.key in the SQLite file's directory, else var/audit.key. */
+    const char *audit_key_path;
+    int no_migrate; /* 1: do not apply pending migrations on open (for `db status`) */
+};
+
+/* Opens (and unless no_migrate, migrates) the database.  *out is set only on success; close it
+ * with store_close.  A schema newer than this binary knows is refused (KC_ECONFLICT). */
+int store_open(const struct store_options *opt, struct store **out, struct kc_error *err);
+void store_close(struct store *st); /* NULL is fine */
+
+const char *store_backend(const struct store *st); /* "sqlite" or "postgres" */
+
+/* Schema version of the open database and the newest this binary knows. */
+int store_schema_version(struct store *st, int *current, int *known, struct kc_error *err);
+/* Applies every pending migration in one transaction: all or nothing.  *applied = count. */
+int store_migrate(struct store *st, int *applied, struct kc_error *err);
+
+/* Who is acting, for the audit log.  All borrowed; user and role required. */
+struct store_actor {
+    const char *user;   /* users.name, or a service name such as "cli" */
+    const char *role;   /* e.g. "nurse", "prescriber", "admin", "operator" */
+    const char *source; /* where from: "cli", an IP address, "hl7:bed4"; NULL = "unknown" */
+};
+
+/* ---- users -------------------------------------------------------------------------------- */
+struct store_user {
+    int64_t id;
+    char name[64]; /* login name, unique */
+    char role[32];
+    char display_name[128];
+    int active;
+};
+/* Adds a user; password (NULL = cannot log in) is stored as an argon2id hash (libsodium). */
+int store_user_add(struct store *st, const struct store_actor *who, const char *name,
+                   const char *role, const char *display_name, const char *password,
+                   int64_t *id, struct kc_error *err);
+int store_user_get(struct store *st, const struct store_actor *who, const char *name,
+                   struct store_user *out, struct kc_error *err);
+/* 0 when the password matches an active user; KC_EDENIED otherwise (no hint which part failed).
+ * The attempt is audited ("login", outcome success/failure). */
+int store_user_check_password(struct store *st, const char *name, const char *password,
+                              const char *source, struct kc_error *err);
+
+/* ---- patients ------------------------------------------------------------------------------ */
+struct store_patient_new { /* all borrowed; NULL = not given */
+    const char *mrn;       /* required, unique */
+    const char *family_name, *given_name; /* family required */
+    const char *birth_date; /* YYYY-MM-DD, required */
+    const char *sex;        /* "female" | "male" | "other" | "unknown" (FHIR gender) */
+    const char *phone, *email, *address;
+    const char *emergency_name, *emergency_phone;
+};
+struct store_patient {
+    int64_t id;
+    char mrn[32], family_name[64], given_name[64], birth_date[11], sex[8];
+    char phone[32], email[96], address[160], emergency_name[96], emergency_phone[32];
+    char created_at[32];
+};
+int store_patient_add(struct store *st, const struct store_actor *who,
+                      const struct store_patient_new *p, int64_t *id, struct kc_error *err);
+/* By id (mrn NULL) or by mrn (id 0). */
+int store_patient_get(struct store *st, const struct store_actor *who, int64_t id,
+                      const char *mrn, struct store_patient *out, struct kc_error *err);
+/* Weight/height history: one measurement at a time (UTC RFC 3339). height_cm 0 = not measured. */
+int store_patient_weight_add(struct store *st, const struct store_actor *who, int64_t patient_id,
+                             const char *at, double weight_kg, double height_cm,
+                             struct kc_error *err);
+/* The latest weight; KC_ENOTFOUND when none was recorded. */
+int store_patient_weight_latest(struct store *st, const struct store_actor *who,
+                                int64_t patient_id, double *weight_kg, struct kc_error *err);
+
+/* ---- sessions, doses, vitals, scales ------------------------------------------------------- */
+enum store_session_status { STORE_SESSION_PLANNED, STORE_SESSION_STARTED, STORE_SESSION_ENDED,
+                            STORE_SESSION_CANCELLED };
+struct store_session {
+    int64_t id, patient_id;
+    enum store_session_status status;
+    char chair[32], staff[64], planned_at[32], started_at[32], ended_at[32];
+};
+int store_session_plan(struct store *st, const struct store_actor *who, int64_t patient_id,
+                       const char *planned_at, const char *chair, const char *staff,
+                       int64_t *id, struct kc_error *err);
+/* planned → started → ended; planned|started → cancelled.  Other moves are KC_ECONFLICT. */
+int store_session_set_status(struct store *st, const struct store_actor *who, int64_t session_id,
+                             enum store_session_status to, const char *at, struct kc_error *err);
+int store_session_get(struct store *st, const struct store_actor *who, int64_t session_id,
+                      struct store_session *out, struct kc_error *err);
+
+/* One administration.  The amount is integer micrograms of the salt or base named by form. */
+struct store_dose_new {
+    int64_t session_id;
+    const char *drug;           /* "ketamine" | "esketamine" */
+    const char *form;           /* "salt" | "base": what dose_ug counts */
+    const char *route;          /* "iv" | "im" | "intranasal" | "oral" | "sc" */
+    const char *lot;            /* ledger lot the drug came from (required) */
+    const char *location;       /* storage location it was drawn from (required) */
+    int64_t dose_ug;            /* > 0 */
+    int64_t conc_ug_per_ml;     /* > 0 */
+    int64_t volume_ul;          /* > 0 */
+    const char *started_at, *ended_at; /* ended_at NULL for a bolus */
+    const char *given_by;       /* users.name */
+};
+/* Records the dose AND its ledger administration entry in one transaction: both or neither.
+ * KC_ERANGE (nothing written) when the lot at that location holds less than dose_ug. */
+int store_dose_record(struct store *st, const struct store_actor *who,
+                      const struct store_dose_new *d, int64_t *dose_id, int64_t *ledger_seq,
+                      struct kc_error *err);
+/* A rate change of an infusion at a time (rate in µg/kg/min). */
+int store_dose_rate_change(struct store *st, const struct store_actor *who, int64_t dose_id,
+                           const char *at, double rate_ug_per_kg_per_min, struct kc_error *err);
+
+struct store_vital {
+    const char *at;   /* UTC RFC 3339 */
+    const char *code; /* "hr" "spo2" "sbp" "dbp" "map" "rr" "temp" "etco2" */
+    double value;     /* in the code's unit: /min, %, mm[Hg], Cel */
+};
+/* Inserts n observations of one session in one transaction (one audit entry for the batch).
+ * Durable on return (SQLite synchronous=FULL in WAL; PostgreSQL commit). */
+int store_vitals_add(struct store *st, const struct store_actor *who, int64_t session_id,
+                     const struct store_vital *v, size_t n, struct kc_error *err);
+/* Number of observations of a session (audited as a read). */
+int store_vitals_count(struct store *st, const struct store_actor *who, int64_t session_id,
+                       int64_t *count, struct kc_error *err);
+
+/* A rating-scale result: the answers and the total computed by src/clinic (not by SQL). */
+int store_scale_add(struct store *st, const struct store_actor *who, int64_t patient_id,
+                    int64_t session_id /* 0 = none */, const char *scale, const char *at,
+                    const int *answers, size_t n_answers, int total, int64_t *id,
+                    struct kc_error *err);
+
+/* ---- audit log ----------------------------------------------------------------------------- */
+struct store_audit_entry {
+    int64_t seq;
+    char at[32], user[64], role[32], action[16], resource_type[32], resource_id[64];
+    char source[64], outcome[8], detail[STORE_TEXT_MAX];
+};
+/* Appends one entry in its own transaction (for events outside a record change: logins,
+ * exports).  action: "create" "read" "update" "delete" "execute" "login" "export". */
+int store_audit(struct store *st, const struct store_actor *who, const char *action,
+                const char *resource_type, const char *resource_id, const char *outcome,
+                const char *detail, struct kc_error *err);
+/* Calls fn for entries with seq > after_seq, oldest first, at most limit (0 = all). */
+int store_audit_list(struct store *st, int64_t after_seq, int64_t limit,
+                     int (*fn)(void *ctx, const struct store_audit_entry *e), void *ctx,
+                     struct kc_error *err);
+
+struct store_verify {
+    int64_t checked;        /* entries whose hash was recomputed */
+    int64_t first_bad_seq;  /* 0 when the chain is intact */
+    char reason[256];       /* what was wrong with it */
+};
+/* Walks the chain with the audit key: gaps, edits, reordering, a deleted tail (against the
+ * chain head) and entries made with another key are reported at the first bad seq.  Returns 0
+ * when it could check (look at rep->first_bad_seq), an error when it could not read. */
+int store_audit_verify(struct store *st, struct store_verify *rep, struct kc_error *err);
+
+/* ---- controlled-substance ledger ------------------------------------------------------------ */
+/* Records one ledger event (rules: ledger_check in clinic/ledger.h), updates the perpetual
+ * balances and chains its hash, in one transaction.  A count that disagrees with the balance
+ * opens a discrepancy (*discrepancy_id set; 0 otherwise) and does not change the balance. */
+int store_ledger_record(struct store *st, const struct store_actor *who,
+                        const struct ledger_event *ev, int64_t *seq, int64_t *discrepancy_id,
+                        struct kc_error *err);
+/* Resolves an open discrepancy with a reason: an adjustment entry, in the name of who->user
+ * (an active staff user), brings the balance to the counted amount.  KC_ECONFLICT when already
+ * resolved. */
+int store_ledger_resolve(struct store *st, const struct store_actor *who, int64_t discrepancy_id,
+                         const char *reason, int64_t *seq, struct kc_error *err);
+
+struct store_ledger_balance {
+    char drug[16], lot[64], location[64];
+    int64_t balance_ug;
+    int open_discrepancies;
+};
+int store_ledger_balances(struct store *st, const char *drug /* NULL = all */,
+                          int (*fn)(void *ctx, const struct store_ledger_balance *b), void *ctx,
+                          struct kc_error *err);
+
+struct store_ledger_row {
+    int64_t seq;
+    char at[32];
+    struct ledger_event ev;   /* string members point into the row, valid during the callback */
+    int64_t balance_after_ug; /* at ev.location */
+    int64_t to_balance_after_ug;
+    int64_t discrepancy_id;
+};
+/* Entries between two times (inclusive, RFC 3339; NULL = open), oldest first. */
+int store_ledger_entries(struct store *st, const char *from, const char *to,
+                         int (*fn)(void *ctx, const struct store_ledger_row *r), void *ctx,
+                         struct kc_error *err);
+/* Re-checks the ledger: hash chain with the key, every entry replayed through ledger_apply
+ * (balances never negative, recorded running balances match), and the balance table equal to
+ * the replay.  Reports the first bad seq like store_audit_verify. */
+int store_ledger_verify(struct store *st, struct store_verify *rep, struct kc_error *err);
+
+/* ---- backup and restore --------------------------------------------------------------------- */
+/* A consistent online copy to path (refused if path exists): SQLite backup API, or pg_dump
+ * (custom format) for PostgreSQL.  Audited as an "export" before the copy starts.  Verifying
+ * the copy's audit log needs the same audit key. */
+int store_backup(struct store *st, const struct store_actor *who, const char *path,
+                 struct kc_error *err);
+/* Restores a backup made by store_backup into this database, which must be empty (no records,
+ * opened with no_migrate); KC_ECONFLICT otherwise. */
+int store_restore(struct store *st, const struct store_actor *who, const char *path,
+                  struct kc_error *err);
+
+#endif

@@ -1,0 +1,661 @@
+/* test_store.c — the store suite, run on SQLite (here, by default) and on a real PostgreSQL
+ * (tests/store/test_store_backends.sh sets KC_TEST_DB): migrations, records and the errors that
+ * name the field, transactions, the audit chain and its tamper detection, the ledger. */
+#include <inttypes.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "store/schema.h"
+#include "store_fixture.h"
+
+/* A patient, a planned session, two staff users and a receipt of lot LOT at "safe-1". */
+struct world {
+    struct store *st;
+    int64_t patient, session;
+    char nurse[64], witness[64], lot[64];
+};
+
+static void make_world(struct world *w, int64_t receipt_ug)
+{
+    struct kc_error err = {0};
+    w->st = fx_open();
+    snprintf(w->nurse, sizeof w->nurse, "%s", fx_uniq("nurse"));
+    snprintf(w->witness, sizeof w->witness, "%s", fx_uniq("witness"));
+    snprintf(w->lot, sizeof w->lot, "%s", fx_uniq("lot"));
+    assert_ok(store_user_add(w->st, &fx_who, w->nurse, "nurse", "N One", NULL, NULL, &err), err);
+    assert_ok(store_user_add(w->st, &fx_who, w->witness, "nurse", NULL, NULL, NULL, &err), err);
+    struct store_patient_new p = {.mrn = fx_uniq("mrn"), .family_name = "Doe",
+                                  .given_name = "Jane", .birth_date = "1980-04-30",
+                                  .sex = "female"};
+    assert_ok(store_patient_add(w->st, &fx_who, &p, &w->patient, &err), err);
+    assert_ok(store_session_plan(w->st, &fx_who, w->patient, "2026-11-23T09:00:00Z", "chair 2",
+                                 w->nurse, &w->session, &err),
+              err);
+    if (receipt_ug > 0) {
+        struct ledger_event ev = {.kind = LEDGER_RECEIPT, .drug = "ketamine", .lot = w->lot,
+                                  .location = "safe-1", .qty_ug = receipt_ug,
+                                  .supplier = "Acme Pharma, DEA AB1234567", .user = w->nurse};
+        assert_ok(store_ledger_record(w->st, &fx_who, &ev, NULL, NULL, &err), err);
+    }
+}
+
+static void assert_chains_intact(struct store *st)
+{
+    struct kc_error err = {0};
+    struct store_verify rep;
+    assert_ok(store_audit_verify(st, &rep, &err), err);
+    if (rep.first_bad_seq) fail_msg("audit chain bad at %" PRId64 ": %s", rep.first_bad_seq,
+                                    rep.reason);
+    assert_ok(store_ledger_verify(st, &rep, &err), err);
+    if (rep.first_bad_seq) fail_msg("ledger bad at %" PRId64 ": %s", rep.first_bad_seq,
+                                    rep.reason);
+}
+
+static void migrations_applied_and_reported(void **state)
+{
+    (void)state;
+    struct kc_error err = {0};
+    struct store *st = fx_open();
+    int cur = -1, known = -1, applied = -1;
+    assert_ok(store_schema_version(st, &cur, &known, &err), err);
+    assert_int_equal(cur, known);
+    assert_true(known >= 1);
+    assert_ok(store_migrate(st, &applied, &err), err); /* again: nothing to do */
+    assert_int_equal(applied, 0);
+    store_close(st);
+}
+
+static void newer_schema_is_refused(void **state)
+{
+    (void)state;
+    struct kc_error err = {0};
+    const char *url = fx_new_url();
+    struct store *st = fx_open_url(url, 0), *st2 = NULL;
+    fx_sql(st, "INSERT INTO schema_version (version, name, applied_at) VALUES "
+               "(9999, 'from the future', '2030-01-01T00:00:00.000Z')");
+    struct store_options o = {url, fx_key, 0};
+    assert_fails(store_open(&o, &st2, &err), KC_ECONFLICT, err, "schema version 9999");
+    assert_null(st2);
+    o.no_migrate = 1;
+    assert_fails(store_open(&o, &st2, &err), KC_ECONFLICT, err, "newer ketaclinic");
+    fx_sql(st, "DELETE FROM schema_version WHERE version = 9999");
+    store_close(st);
+    st = fx_open_url(url, 0); /* usable again */
+    store_close(st);
+}
+
+static void failed_migration_changes_nothing(void **state)
+{
+    (void)state;
+    struct kc_error err = {0};
+    struct store *st = fx_open();
+    char sql[200];
+    const char *table = fx_uniq("half");
+    char tname[64];
+    snprintf(tname, sizeof tname, "%s", table);
+    for (char *p = tname; *p; p++)
+        if (*p == '-') *p = '_';
+    snprintf(sql, sizeof sql, "CREATE TABLE %s (x INTEGER); THIS IS NOT SQL;", tname);
+    const struct store_migration list[] = {
+        {1, "v1", store__schema_v1, store__schema_v1_sqlite, store__schema_v1_pg},
+        {2, "broken", sql, NULL, NULL},
+    };
+    int applied = -1, cur = 0, exists = 1;
+    assert_int_not_equal(store__migrate_with(st, list, 2, &applied, &err), 0);
+    assert_non_null(strstr(err.msg, "migration to version 2 failed"));
+    assert_int_equal(applied, -1);
+    assert_ok(store__schema_current(st, &cur, &err), err);
+    assert_int_equal(cur, 1);
+    assert_ok(st->drv->table_exists(st, tname, &exists, &err), err);
+    assert_int_equal(exists, 0);
+    store_close(st);
+}
+
+static void patients_round_trip_and_errors_name_the_field(void **state)
+{
+    (void)state;
+    struct kc_error err = {0};
+    struct store *st = fx_open();
+    const char *mrn = fx_uniq("mrn");
+    struct store_patient_new p = {.mrn = mrn, .family_name = "Rivera", .given_name = "Ana",
+                                  .birth_date = "1975-02-28", .sex = "female",
+                                  .phone = "+1 555 0100", .emergency_name = "Luis Rivera",
+                                  .emergency_phone = "+1 555 0101"};
+    int64_t id = 0;
+    assert_ok(store_patient_add(st, &fx_who, &p, &id, &err), err);
+    assert_true(id > 0);
+    struct store_patient got;
+    assert_ok(store_patient_get(st, &fx_who, 0, mrn, &got, &err), err);
+    assert_int_equal(got.id, id);
+    assert_string_equal(got.family_name, "Rivera");
+    assert_string_equal(got.emergency_phone, "+1 555 0101");
+    assert_ok(store_patient_get(st, &fx_who, id, NULL, &got, &err), err);
+    assert_string_equal(got.mrn, mrn);
+
+    assert_fails(store_patient_add(st, &fx_who, &p, NULL, &err), KC_ECONFLICT, err,
+                 "patients.mrn");
+    struct store_patient_new q = p;
+    q.mrn = fx_uniq("mrn");
+    q.sex = "f";
+    assert_fails(store_patient_add(st, &fx_who, &q, NULL, &err), KC_EINVAL, err, "patients.sex");
+    q.sex = "male";
+    q.birth_date = "1975-02-30";
+    assert_fails(store_patient_add(st, &fx_who, &q, NULL, &err), KC_EINVAL, err,
+                 "patients.birth_date");
+    q.birth_date = "1975-02-03";
+    q.family_name = NULL;
+    assert_fails(store_patient_add(st, &fx_who, &q, NULL, &err), KC_EINVAL, err,
+                 "patients.family_name");
+    q.family_name = "O'Brien; DROP TABLE patients; --"; /* bound, never spliced */
+    assert_ok(store_patient_add(st, &fx_who, &q, NULL, &err), err);
+    assert_fails(store_patient_get(st, &fx_who, 0, "no-such-mrn", &got, &err), KC_ENOTFOUND,
+                 err, "no patient");
+
+    double kg = 0;
+    assert_fails(store_patient_weight_latest(st, &fx_who, id, &kg, &err), KC_ENOTFOUND, err,
+                 "no recorded weight");
+    assert_ok(store_patient_weight_add(st, &fx_who, id, "2026-01-01T10:00:00Z", 70.5, 172, &err),
+              err);
+    assert_ok(store_patient_weight_add(st, &fx_who, id, "2026-02-01T10:00:00Z", 68.25, 0, &err),
+              err);
+    assert_ok(store_patient_weight_latest(st, &fx_who, id, &kg, &err), err);
+    assert_true(kg == 68.25);
+    assert_fails(store_patient_weight_add(st, &fx_who, id, "2026-02-01T10:00:00Z", -3, 0, &err),
+                 KC_EINVAL, err, "patient_weights.weight_kg");
+    assert_fails(store_patient_weight_add(st, &fx_who, 999999, "2026-02-01T10:00:00Z", 60, 0,
+                                          &err),
+                 KC_ENOTFOUND, err, "no patient 999999");
+    assert_fails(store_patient_weight_add(st, &fx_who, id, "yesterday", 60, 0, &err), KC_EINVAL,
+                 err, "patient_weights.at");
+    store_close(st);
+}
+
+static void sessions_move_only_forward(void **state)
+{
+    (void)state;
+    struct kc_error err = {0};
+    struct world w;
+    make_world(&w, 0);
+    struct store_session s;
+    assert_fails(store_session_set_status(w.st, &fx_who, w.session, STORE_SESSION_ENDED,
+                                          "2026-11-23T09:05:00Z", &err),
+                 KC_ECONFLICT, err, "is planned");
+    assert_ok(store_session_set_status(w.st, &fx_who, w.session, STORE_SESSION_STARTED,
+                                       "2026-11-23T09:05:00Z", &err),
+              err);
+    assert_ok(store_session_set_status(w.st, &fx_who, w.session, STORE_SESSION_ENDED,
+                                       "2026-11-23T10:00:00.5Z", &err),
+              err);
+    assert_ok(store_session_get(w.st, &fx_who, w.session, &s, &err), err);
+    assert_int_equal(s.status, STORE_SESSION_ENDED);
+    assert_string_equal(s.started_at, "2026-11-23T09:05:00.000Z");
+    assert_string_equal(s.ended_at, "2026-11-23T10:00:00.500Z");
+    assert_fails(store_session_set_status(w.st, &fx_who, w.session, STORE_SESSION_CANCELLED,
+                                          "2026-11-23T10:01:00Z", &err),
+                 KC_ECONFLICT, err, "cannot become cancelled");
+    assert_fails(store_session_plan(w.st, &fx_who, 987654, "2026-11-23T09:00:00Z", NULL, NULL,
+                                    NULL, &err),
+                 KC_ENOTFOUND, err, "no patient 987654");
+    store_close(w.st);
+}
+
+static int64_t count_rows(struct store *st, const char *sql)
+{
+    struct kc_error err = {0};
+    int64_t n = -1;
+    assert_ok(store__q_int(st, sql, NULL, 0, &n, &err), err);
+    return n;
+}
+
+static void dose_and_ledger_commit_together(void **state)
+{
+    (void)state;
+    struct kc_error err = {0};
+    struct world w;
+    make_world(&w, 100000); /* 100 mg */
+    struct store_dose_new d = {.session_id = w.session, .drug = "ketamine", .form = "salt",
+                               .route = "iv", .lot = w.lot, .location = "safe-1",
+                               .dose_ug = 35000, .conc_ug_per_ml = 10000, .volume_ul = 3500,
+                               .started_at = "2026-11-23T09:10:00Z",
+                               .ended_at = "2026-11-23T09:50:00Z", .given_by = w.nurse};
+    int64_t dose = 0, seq = 0;
+    int64_t doses0 = count_rows(w.st, "SELECT count(*) FROM doses");
+    int64_t ledger0 = count_rows(w.st, "SELECT count(*) FROM ledger_entries");
+    assert_ok(store_dose_record(w.st, &fx_who, &d, &dose, &seq, &err), err);
+    assert_true(dose > 0 && seq > 0);
+    assert_ok(store_dose_rate_change(w.st, &fx_who, dose, "2026-11-23T09:20:00Z", 12.5, &err),
+              err);
+    /* 70 mg more than the 65 mg left: refused, and neither row is written */
+    d.dose_ug = 70000;
+    assert_fails(store_dose_record(w.st, &fx_who, &d, NULL, NULL, &err), KC_ERANGE, err,
+                 "never go negative");
+    /* an unknown nurse: the dose insert fails, so no ledger entry either */
+    d.dose_ug = 1000;
+    d.given_by = "nobody-here";
+    assert_fails(store_dose_record(w.st, &fx_who, &d, NULL, NULL, &err), KC_EINVAL, err,
+                 "doses.given_by");
+    d.given_by = w.nurse;
+    d.route = "rectal";
+    assert_fails(store_dose_record(w.st, &fx_who, &d, NULL, NULL, &err), KC_EINVAL, err,
+                 "doses.route");
+    assert_int_equal(count_rows(w.st, "SELECT count(*) FROM doses"), doses0 + 1);
+    assert_int_equal(count_rows(w.st, "SELECT count(*) FROM ledger_entries"), ledger0 + 1);
+    assert_chains_intact(w.st);
+    store_close(w.st);
+}
+
+static void vitals_batches_are_atomic(void **state)
+{
+    (void)state;
+    struct kc_error err = {0};
+    struct world w;
+    make_world(&w, 0);
+    enum { N = 1000 };
+    static struct store_vital v[N];
+    static char at[N][32];
+    static const char *const codes[] = {"hr", "spo2", "sbp", "dbp", "rr"};
+    for (int i = 0; i < N; i++) {
+        snprintf(at[i], sizeof at[i], "2026-11-23T09:%02d:%02dZ", (i / 5) / 60, (i / 5) % 60);
+        v[i] = (struct store_vital){at[i], codes[i % 5], 60.0 + i % 40};
+    }
+    int64_t n = 0;
+    assert_ok(store_vitals_add(w.st, &fx_who, w.session, v, N, &err), err);
+    assert_ok(store_vitals_count(w.st, &fx_who, w.session, &n, &err), err);
+    assert_int_equal(n, N);
+    v[70].code = "pulse";
+    assert_fails(store_vitals_add(w.st, &fx_who, w.session, v, N, &err), KC_EINVAL, err,
+                 "vitals.code");
+    assert_true(strstr(err.msg, "65-128") != NULL); /* the chunk holding observation 71 */
+    v[70].code = "hr";
+    v[999].at = "2026-11-23 09:00";
+    assert_fails(store_vitals_add(w.st, &fx_who, w.session, v, N, &err), KC_EINVAL, err,
+                 "observation 1000: vitals.at");
+    v[999].at = at[999];
+    assert_fails(store_vitals_add(w.st, &fx_who, 424242, v, 3, &err), KC_ENOTFOUND, err,
+                 "no session 424242");
+    assert_ok(store_vitals_count(w.st, &fx_who, w.session, &n, &err), err);
+    assert_int_equal(n, N);
+    store_close(w.st);
+}
+
+static int collect(void *ctx, const struct store_audit_entry *e)
+{
+    struct store_audit_entry *last = ctx;
+    *last = *e;
+    return 0;
+}
+
+static void audit_records_who_what_outcome(void **state)
+{
+    (void)state;
+    struct kc_error err = {0};
+    struct store *st = fx_open();
+    struct store_patient got;
+    struct store_audit_entry last = {0};
+    const struct store_actor who = {"dr-x", "prescriber", "10.0.0.7"};
+    assert_fails(store_patient_get(st, &who, 0, "absent-mrn", &got, &err), KC_ENOTFOUND, err,
+                 "no patient");
+    assert_ok(store_audit_list(st, 0, 0, collect, &last, &err), err);
+    assert_string_equal(last.user, "dr-x");
+    assert_string_equal(last.role, "prescriber");
+    assert_string_equal(last.source, "10.0.0.7");
+    assert_string_equal(last.action, "read");
+    assert_string_equal(last.resource_type, "Patient");
+    assert_string_equal(last.outcome, "failure");
+    assert_true(strstr(last.detail, "no patient") != NULL);
+    assert_int_equal(strlen(last.at), 24);
+    assert_int_equal(last.at[23], 'Z');
+    struct store_actor nobody = {NULL, "x", NULL};
+    assert_fails(store_audit(st, &nobody, "read", "Patient", "1", "success", NULL, &err),
+                 KC_EINVAL, err, "user");
+    assert_chains_intact(st);
+    store_close(st);
+}
+
+static void audit_log_refuses_update_and_delete(void **state)
+{
+    (void)state;
+    struct kc_error err = {0};
+    struct world w;
+    make_world(&w, 1000);
+    struct store *st = w.st;
+    assert_fails(store__q(st, "UPDATE audit_log SET detail = 'x'", NULL, 0, NULL, NULL, &err),
+                 KC_EDENIED, err, "append-only");
+    assert_fails(store__q(st, "DELETE FROM audit_log", NULL, 0, NULL, NULL, &err), KC_EDENIED,
+                 err, "append-only");
+    assert_fails(store__q(st, "UPDATE ledger_entries SET qty_ug = 1", NULL, 0, NULL, NULL, &err),
+                 KC_EDENIED, err, "append-only");
+    store_close(st);
+}
+
+/* Attacker with database access: switch the guard off, change history, switch it back on. */
+static void tamper(struct store *st, const char *table, const char *change)
+{
+    char sql[600];
+    if (fx_is_pg())
+        snprintf(sql, sizeof sql, "ALTER TABLE %s DISABLE TRIGGER USER; %s; "
+                 "ALTER TABLE %s ENABLE TRIGGER USER;", table, change, table);
+    else
+        snprintf(sql, sizeof sql, "PRAGMA ignore_check_constraints=1; DROP TRIGGER %s_no_update;"
+                 " DROP TRIGGER %s_no_delete; %s; CREATE TRIGGER %s_no_update BEFORE UPDATE ON %s"
+                 " BEGIN SELECT RAISE(ABORT, '%s is append-only'); END; CREATE TRIGGER "
+                 "%s_no_delete BEFORE DELETE ON %s BEGIN SELECT RAISE(ABORT, '%s is "
+                 "append-only'); END;", table, table, change, table, table, table, table, table,
+                 table);
+    fx_sql(st, sql);
+}
+
+static int64_t audit_first_bad(struct store *st, char *reason, size_t n)
+{
+    struct kc_error err = {0};
+    struct store_verify rep;
+    assert_ok(store_audit_verify(st, &rep, &err), err);
+    if (reason) snprintf(reason, n, "%s", rep.reason);
+    return rep.first_bad_seq;
+}
+
+static void audit_verify_names_the_tampered_entry(void **state)
+{
+    (void)state;
+    struct kc_error err = {0};
+    struct store *st = fx_open();
+    for (int i = 0; i < 5; i++)
+        assert_ok(store_audit(st, &fx_who, "read", "Patient", "7", "success", NULL, &err), err);
+    int64_t head = count_rows(st, "SELECT max(seq) FROM audit_log");
+    int64_t target = head - 2;
+    char sql[200], reason[256];
+    assert_int_equal(audit_first_bad(st, NULL, 0), 0);
+
+    snprintf(sql, sizeof sql, "UPDATE audit_log SET user_name = 'mallory' WHERE seq = %" PRId64,
+             target);
+    tamper(st, "audit_log", sql);
+    assert_int_equal(audit_first_bad(st, reason, sizeof reason), target);
+    assert_non_null(strstr(reason, "does not match its hash"));
+    snprintf(sql, sizeof sql, "UPDATE audit_log SET user_name = 'tester' WHERE seq = %" PRId64,
+             target);
+    tamper(st, "audit_log", sql);
+    assert_int_equal(audit_first_bad(st, NULL, 0), 0);
+
+    /* a deleted entry */
+    fx_sql(st, "CREATE TABLE audit_saved AS SELECT * FROM audit_log");
+    snprintf(sql, sizeof sql, "DELETE FROM audit_log WHERE seq = %" PRId64, target);
+    tamper(st, "audit_log", sql);
+    assert_int_equal(audit_first_bad(st, reason, sizeof reason), target);
+    assert_non_null(strstr(reason, "missing"));
+    /* the deleted tail: the chain head knows better */
+    snprintf(sql, sizeof sql, "DELETE FROM audit_log WHERE seq >= %" PRId64, target);
+    tamper(st, "audit_log", sql);
+    assert_int_equal(audit_first_bad(st, reason, sizeof reason), target);
+    snprintf(sql, sizeof sql, "INSERT INTO audit_log SELECT * FROM audit_saved WHERE seq >= %"
+             PRId64, target);
+    fx_sql(st, sql);
+    fx_sql(st, "DROP TABLE audit_saved");
+    assert_int_equal(audit_first_bad(st, NULL, 0), 0);
+
+    /* the same log checked with another key fails at the first entry */
+    char other[320];
+    snprintf(other, sizeof other, "%s.other", fx_key);
+    struct store_options o = {fx_is_pg() ? getenv("KC_TEST_DB") : fx_url, other, 0};
+    struct store *st2 = NULL;
+    struct store_verify rep;
+    assert_ok(store_open(&o, &st2, &err), err);
+    assert_ok(store_audit_verify(st2, &rep, &err), err);
+    assert_int_equal(rep.first_bad_seq, 1);
+    store_close(st2);
+    store_close(st);
+}
+
+static int sum_balances(void *ctx, const struct store_ledger_balance *b)
+{
+    int64_t *acc = ctx;
+    acc[0] += b->balance_ug;
+    acc[1] += b->open_discrepancies;
+    return 0;
+}
+
+static void ledger_events_and_discrepancies(void **state)
+{
+    (void)state;
+    struct kc_error err = {0};
+    struct world w;
+    make_world(&w, 500000); /* 500 mg in safe-1 */
+    struct ledger_event ev = {.kind = LEDGER_WASTE, .drug = "ketamine", .lot = w.lot,
+                              .location = "safe-1", .qty_ug = 5000, .user = w.nurse};
+    assert_fails(store_ledger_record(w.st, &fx_who, &ev, NULL, NULL, &err), KC_EINVAL, err,
+                 "witness");
+    ev.witness = w.nurse;
+    assert_fails(store_ledger_record(w.st, &fx_who, &ev, NULL, NULL, &err), KC_EINVAL, err,
+                 "second staff member");
+    ev.witness = "ghost";
+    assert_fails(store_ledger_record(w.st, &fx_who, &ev, NULL, NULL, &err), KC_EINVAL, err,
+                 "witness: no active staff user 'ghost'");
+    ev.witness = w.witness;
+    assert_ok(store_ledger_record(w.st, &fx_who, &ev, NULL, NULL, &err), err);
+
+    struct ledger_event tr = {.kind = LEDGER_TRANSFER, .drug = "ketamine", .lot = w.lot,
+                              .location = "safe-1", .to_location = "cart-3", .qty_ug = 100000,
+                              .user = w.nurse};
+    assert_ok(store_ledger_record(w.st, &fx_who, &tr, NULL, NULL, &err), err);
+    tr.qty_ug = 400000; /* 395 mg left in safe-1 */
+    assert_fails(store_ledger_record(w.st, &fx_who, &tr, NULL, NULL, &err), KC_ERANGE, err,
+                 "never go negative");
+
+    struct ledger_event cnt = {.kind = LEDGER_COUNT, .drug = "ketamine", .lot = w.lot,
+                               .location = "cart-3", .qty_ug = 100000, .user = w.witness};
+    int64_t disc = -1, seq = 0;
+    assert_ok(store_ledger_record(w.st, &fx_who, &cnt, &seq, &disc, &err), err);
+    assert_int_equal(disc, 0); /* agrees */
+    cnt.qty_ug = 98000;
+    assert_ok(store_ledger_record(w.st, &fx_who, &cnt, &seq, &disc, &err), err);
+    assert_true(disc > 0);
+    int64_t acc[2] = {0, 0};
+    assert_ok(store_ledger_balances(w.st, "ketamine", sum_balances, acc, &err), err);
+    assert_true(acc[1] >= 1);
+    assert_fails(store_ledger_resolve(w.st, &fx_who, disc, "", NULL, &err), KC_EINVAL, err,
+                 "reason");
+    int64_t rseq = 0;
+    const struct store_actor nurse = {w.nurse, "nurse", "unit-test"};
+    assert_fails(store_ledger_resolve(w.st, &fx_who, disc, "no staff user", NULL, &err),
+                 KC_EINVAL, err, "no active staff user");
+    assert_ok(store_ledger_resolve(w.st, &nurse, disc, "2 mg spilled, documented", &rseq, &err),
+              err);
+    assert_true(rseq > seq);
+    assert_fails(store_ledger_resolve(w.st, &fx_who, disc, "again", NULL, &err), KC_ECONFLICT,
+                 err, "already resolved");
+    /* safe-1: 500 - 5 - 100 = 395 mg; cart-3: 100 - 2 = 98 mg */
+    struct sv a[] = {SV_T(w.lot), SV_T("cart-3")};
+    int64_t cart = -1;
+    assert_ok(store__q_int(w.st, "SELECT balance_ug FROM ledger_balances WHERE lot = ? AND "
+                                 "location = ?", a, 2, &cart, &err), err);
+    assert_int_equal(cart, 98000);
+    a[1] = SV_T("safe-1");
+    assert_ok(store__q_int(w.st, "SELECT balance_ug FROM ledger_balances WHERE lot = ? AND "
+                                 "location = ?", a, 2, &cart, &err), err);
+    assert_int_equal(cart, 395000);
+    struct ledger_event bad = {.kind = LEDGER_RECEIPT, .drug = "midazolam", .lot = "m1",
+                               .location = "safe-1", .qty_ug = 1, .supplier = "x",
+                               .user = w.nurse};
+    assert_fails(store_ledger_record(w.st, &fx_who, &bad, NULL, NULL, &err), KC_EINVAL, err,
+                 "midazolam");
+    assert_chains_intact(w.st);
+
+    /* tampering with a ledger amount is caught at that entry */
+    char sql[200];
+    struct store_verify rep;
+    snprintf(sql, sizeof sql, "UPDATE ledger_entries SET qty_ug = 1 WHERE seq = %" PRId64, seq);
+    tamper(w.st, "ledger_entries", sql);
+    assert_ok(store_ledger_verify(w.st, &rep, &err), err);
+    assert_int_equal(rep.first_bad_seq, seq);
+    snprintf(sql, sizeof sql, "UPDATE ledger_entries SET qty_ug = 98000 WHERE seq = %" PRId64,
+             seq);
+    tamper(w.st, "ledger_entries", sql);
+    /* and a balance edited behind the ledger's back */
+    fx_sql(w.st, "UPDATE ledger_balances SET balance_ug = balance_ug + 1000 WHERE location = "
+                 "'cart-3'");
+    assert_ok(store_ledger_verify(w.st, &rep, &err), err);
+    assert_true(rep.first_bad_seq > 0);
+    assert_non_null(strstr(rep.reason, "balance table"));
+    fx_sql(w.st, "UPDATE ledger_balances SET balance_ug = balance_ug - 1000 WHERE location = "
+                 "'cart-3'");
+    assert_chains_intact(w.st);
+    store_close(w.st);
+}
+
+static void users_and_passwords(void **state)
+{
+    (void)state;
+    struct kc_error err = {0};
+    struct store *st = fx_open();
+    const char *name = fx_uniq("dr");
+    assert_fails(store_user_add(st, &fx_who, name, "prescriber", NULL, "short", NULL, &err),
+                 KC_EINVAL, err, "password");
+    assert_ok(store_user_add(st, &fx_who, name, "prescriber", "Dr Who", "correct horse battery",
+                             NULL, &err),
+              err);
+    assert_fails(store_user_add(st, &fx_who, name, "nurse", NULL, NULL, NULL, &err),
+                 KC_ECONFLICT, err, "users.name");
+    assert_ok(store_user_check_password(st, name, "correct horse battery", "cli", &err), err);
+    assert_fails(store_user_check_password(st, name, "wrong horse battery", "cli", &err),
+                 KC_EDENIED, err, "wrong password");
+    assert_fails(store_user_check_password(st, "nobody", "whatever", "cli", &err), KC_EDENIED,
+                 err, "unknown user");
+    struct store_user u;
+    assert_ok(store_user_get(st, &fx_who, name, &u, &err), err);
+    assert_string_equal(u.role, "prescriber");
+    assert_int_equal(u.active, 1);
+    struct store_audit_entry last = {0};
+    assert_ok(store_audit_list(st, 0, 0, collect, &last, &err), err);
+    assert_string_equal(last.action, "read");
+    int64_t logins = count_rows(st, "SELECT count(*) FROM audit_log WHERE action = 'login' AND "
+                                    "outcome = 'failure'");
+    assert_true(logins >= 2);
+    store_close(st);
+}
+
+static void scale_results_are_kept(void **state)
+{
+    (void)state;
+    struct kc_error err = {0};
+    struct world w;
+    make_world(&w, 0);
+    const int phq9[9] = {3, 2, 2, 1, 1, 2, 1, 0, 0};
+    int64_t id = 0;
+    assert_ok(store_scale_add(w.st, &fx_who, w.patient, w.session, "phq9", "2026-11-23T08:50:00Z",
+                              phq9, 9, 12, &id, &err),
+              err);
+    struct sv a[] = {SV_I(id)};
+    int64_t sum = 0;
+    assert_ok(store__q_int(w.st, "SELECT sum(answer) FROM scale_answers WHERE result_id = ?", a,
+                           1, &sum, &err),
+              err);
+    assert_int_equal(sum, 12);
+    store_close(w.st);
+}
+
+/* One handle per thread (store.h): concurrent appends keep both chains whole. */
+struct thread_arg {
+    const char *url, *nurse, *lot;
+    int rc;
+    char msg[KC_ERROR_MSG_MAX];
+};
+
+static void *writer(void *p)
+{
+    struct thread_arg *t = p;
+    struct kc_error err = {0};
+    struct store *st = NULL;
+    struct store_options o = {t->url, fx_key, 0};
+    t->rc = store_open(&o, &st, &err);
+    for (int i = 0; !t->rc && i < 20; i++) {
+        struct ledger_event ev = {.kind = LEDGER_RECEIPT, .drug = "esketamine", .lot = t->lot,
+                                  .location = "safe-2", .qty_ug = 28000, .supplier = "Janssen",
+                                  .user = t->nurse};
+        t->rc = store_audit(st, &fx_who, "read", "Patient", "1", "success", NULL, &err);
+        if (!t->rc) t->rc = store_ledger_record(st, &fx_who, &ev, NULL, NULL, &err);
+    }
+    if (t->rc) snprintf(t->msg, sizeof t->msg, "%s", err.msg);
+    store_close(st);
+    return NULL;
+}
+
+static void concurrent_handles_keep_chains_intact(void **state)
+{
+    (void)state;
+    struct world w;
+    make_world(&w, 0);
+    const char *url = fx_is_pg() ? getenv("KC_TEST_DB") : fx_url;
+    enum { T = 4 };
+    pthread_t th[T];
+    struct thread_arg args[T];
+    int64_t before = count_rows(w.st, "SELECT count(*) FROM ledger_entries");
+    for (int i = 0; i < T; i++) {
+        args[i] = (struct thread_arg){url, w.nurse, w.lot, 0, ""};
+        assert_int_equal(pthread_create(&th[i], NULL, writer, &args[i]), 0);
+    }
+    for (int i = 0; i < T; i++) {
+        pthread_join(th[i], NULL);
+        if (args[i].rc) fail_msg("thread %d: %s", i, args[i].msg);
+    }
+    assert_int_equal(count_rows(w.st, "SELECT count(*) FROM ledger_entries"), before + T * 20);
+    struct sv a[] = {SV_T(w.lot)};
+    int64_t bal = 0;
+    struct kc_error err = {0};
+    assert_ok(store__q_int(w.st, "SELECT balance_ug FROM ledger_balances WHERE lot = ?", a, 1,
+                           &bal, &err),
+              err);
+    assert_int_equal(bal, (int64_t)T * 20 * 28000);
+    assert_chains_intact(w.st);
+    store_close(w.st);
+}
+
+static void backup_and_restore_round_trip(void **state)
+{
+    (void)state;
+    if (fx_is_pg()) {
+        print_message("skip - backup/restore on PostgreSQL is covered by "
+                      "tests/store/test_store_cli.sh (needs a second database)\n");
+        skip();
+    }
+    struct kc_error err = {0};
+    struct world w;
+    make_world(&w, 1000);
+    char path[400];
+    snprintf(path, sizeof path, "%s/backup-%d.db", fx_dir, fx_n);
+    assert_ok(store_backup(w.st, &fx_who, path, &err), err);
+    assert_fails(store_backup(w.st, &fx_who, path, &err), KC_ECONFLICT, err, "already exists");
+    struct store *dst = fx_open_url(fx_new_url(), 1);
+    assert_ok(store_restore(dst, &fx_who, path, &err), err);
+    assert_chains_intact(dst);
+    struct store_patient p;
+    assert_ok(store_patient_get(dst, &fx_who, w.patient, NULL, &p, &err), err);
+    assert_fails(store_restore(dst, &fx_who, path, &err), KC_ECONFLICT, err, "not empty");
+    store_close(dst);
+    store_close(w.st);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(migrations_applied_and_reported),
+        cmocka_unit_test(newer_schema_is_refused),
+        cmocka_unit_test(failed_migration_changes_nothing),
+        cmocka_unit_test(patients_round_trip_and_errors_name_the_field),
+        cmocka_unit_test(sessions_move_only_forward),
+        cmocka_unit_test(dose_and_ledger_commit_together),
+        cmocka_unit_test(vitals_batches_are_atomic),
+        cmocka_unit_test(audit_records_who_what_outcome),
+        cmocka_unit_test(audit_log_refuses_update_and_delete),
+        cmocka_unit_test(audit_verify_names_the_tampered_entry),
+        cmocka_unit_test(ledger_events_and_discrepancies),
+        cmocka_unit_test(users_and_passwords),
+        cmocka_unit_test(scale_results_are_kept),
+        cmocka_unit_test(concurrent_handles_keep_chains_intact),
+        cmocka_unit_test(backup_and_restore_round_trip),
+    };
+    return cmocka_run_group_tests_name(fx_is_pg() ? "store (postgres)" : "store (sqlite)", tests,
+                                       NULL, NULL);
+}
