@@ -51,5 +51,6 @@ int cmd_score(int argc, char **argv);
 int cmd_dose(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
 int cmd_course(int argc, char **argv);
+int cmd_vitals(int argc, char **argv);
 
 #endif

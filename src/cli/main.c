@@ -19,6 +19,7 @@ static const struct command commands[] = {
     {"protocol", "clinical protocol table: show, check a clinic override file", cmd_protocol},
     {"score", "rating scales: PHQ-9, GAD-7, PCL-5, QIDS, MADRS, C-SSRS, ... (score list)", cmd_score},
     {"screen", "pre-treatment screening: contraindications, cautions, interactions", cmd_screen},
+    {"vitals", "vitals: pre-dose gate, intra-session alarms, discharge readiness", cmd_vitals},
 };
 
 static void usage(FILE *out)

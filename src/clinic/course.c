@@ -78,7 +78,7 @@ int course_plan_make(const struct protocol *p, enum course_kind kind, long start
                      const struct course_constraints *k, struct course_plan *out,
                      struct kc_error *err)
 {
-    static struct course_constraints none;
+    static const struct course_constraints none;
     struct course_plan c;
     struct phase ph[4];
     int nph = 0, rc;

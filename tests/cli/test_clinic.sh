@@ -156,3 +156,23 @@ expect_err "names the day" "'funday'"
 run_kc "course unknown plan" 2 course --plan weekly --start 2027-02-01
 run_kc "course gap refused by protocol" 2 course --plan mdsi --start 2027-02-01 --min-gap 30
 expect_err "names the entry" "course\.min_gap_days"
+
+# --- vitals and discharge ---------------------------------------------------------------------
+run_kc "vitals gate" 0 vitals gate --bp 162/98 --hr 80 --spo2 97 --format json
+expect_json "gate holds above 140/90" "(d['dose_allowed'], d['alarms'][0]['id'])" "(False, 'bp-gate')"
+cat >"$TMP/readings.json" <<'J'
+{"now_min": 15, "readings": [{"t_min": 0, "sbp": 130, "dbp": 80, "hr": 80, "spo2": 98},
+ {"t_min": 10, "sbp": 185, "dbp": 100, "spo2": 98}, {"t_min": 15, "sbp": 186, "dbp": 104, "spo2": 97}]}
+J
+run_kc "vitals check" 0 vitals check --input "$TMP/readings.json" --format json
+expect_json "sustained BP alarm is critical" "[a['severity'] for a in d['alarms'] if a['id']=='bp-sustained']" "['critical']"
+run_kc "vitals discharge esketamine" 0 vitals discharge --esketamine --since 100min --aldrete 2,2,2,2,1 --baseline-bp 120/80 --bp 130/85 --escort --mental-status-baseline
+expect_out "2 h minimum for esketamine" 'missing: observed 100 of the minimum 120 min'
+run_kc "vitals discharge ready" 0 vitals discharge --esketamine --since 2h --aldrete 2,2,2,2,1 --baseline-bp 120/80 --bp 130/85 --escort --mental-status-baseline
+expect_out "ready" '^discharge: ready'
+echo '{"now_min": 5, "readings": [{"t_min": 0, "sbp": 120, "dbp": 180}]}' >"$TMP/bad-readings.json"
+run_kc "vitals implausible reading" 2 vitals check --input "$TMP/bad-readings.json"
+expect_err "names the reading" 'reading 1'
+expect_one_line_err "one line"
+run_kc "vitals bad bp" 2 vitals gate --bp 162
+expect_err "names --bp" "\-\-bp '162'"
