@@ -52,5 +52,6 @@ int cmd_dose(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
 int cmd_course(int argc, char **argv);
 int cmd_vitals(int argc, char **argv);
+int cmd_outcome(int argc, char **argv);
 
 #endif

@@ -15,6 +15,7 @@ static const struct command commands[] = {
     {"course", "course schedules: induction, maintenance, Spravato TRD, MDSI; re-plan", cmd_course},
     {"demo", "the engine demonstration: 0.5 mg/kg over 40 min, 70 kg, every model", cmd_demo},
     {"dose", "dose plan: IV/IM/SC mg/kg with weight basis, oral/SL, esketamine nasal", cmd_dose},
+    {"outcome", "clinic outcomes: response/remission with Wilson CI, Hedges g, benchmarks", cmd_outcome},
     {"pk", "pharmacokinetics: models, simulate, compare", cmd_pk},
     {"protocol", "clinical protocol table: show, check a clinic override file", cmd_protocol},
     {"score", "rating scales: PHQ-9, GAD-7, PCL-5, QIDS, MADRS, C-SSRS, ... (score list)", cmd_score},

@@ -176,3 +176,27 @@ expect_err "names the reading" 'reading 1'
 expect_one_line_err "one line"
 run_kc "vitals bad bp" 2 vitals gate --bp 162
 expect_err "names --bp" "\-\-bp '162'"
+
+# --- outcome ----------------------------------------------------------------------------------
+cat >"$TMP/courses.json" <<'J'
+{"courses": [
+ {"condition": "trd", "route": "iv", "scale": "phq9", "baseline": 20, "end": 4},
+ {"condition": "trd", "route": "iv", "scale": "phq9", "baseline": 18, "end": 8},
+ {"condition": "trd", "route": "iv", "scale": "phq9", "baseline": 22, "end": 15},
+ {"condition": "trd", "route": "iv", "scale": "phq9", "baseline": 16, "end": 12},
+ {"condition": "trd", "route": "iv", "scale": "phq9", "baseline": 24, "end": 3},
+ {"condition": "trd", "route": "nasal", "scale": "madrs", "baseline": 34, "end": 12}]}
+J
+run_kc "outcome table" 0 outcome --input "$TMP/courses.json"
+expect_out "response with Wilson interval" 'response  3/5 = 60\.0% \(95% Wilson 23\.1-88\.2%\)'
+expect_out "benchmark beside it" 'ORKA-1'
+run_kc "outcome json" 0 outcome --input "$TMP/courses.json" --format json
+expect_json "two groups" "len(d)" "2"
+expect_json "remission CI" "[round(x,3) for x in d[0]['remission']['ci95']]" "[0.118, 0.769]"
+expect_json "Hedges g present" "'hedges_g' in d[0]" "True"
+run_kc "outcome benchmarks" 0 outcome benchmarks --format json
+expect_json "ELEKT-D listed" "[b['response'] for b in d if 'Anand' in b['source']][0]" "55.4% vs 41.2%"
+echo '{"courses": [{"condition": "trd", "route": "iv", "scale": "phq9", "baseline": 40, "end": 4}]}' >"$TMP/bad-courses.json"
+run_kc "outcome out-of-range baseline" 2 outcome --input "$TMP/bad-courses.json"
+expect_err "names the course" 'course 1: PHQ-9 baseline 40 is outside 0-27'
+expect_one_line_err "one line"
