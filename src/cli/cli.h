@@ -53,5 +53,12 @@ int cmd_screen(int argc, char **argv);
 int cmd_course(int argc, char **argv);
 int cmd_vitals(int argc, char **argv);
 int cmd_outcome(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_db(int argc, char **argv);
+int cmd_ledger(int argc, char **argv);
+int cmd_patient(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 #endif
