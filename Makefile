@@ -39,15 +39,19 @@ deps:
 build: deps
 	@$(MAKE) --no-print-directory $(REL_BIN)
 
-# The main job.  Until the clinic server exists it is the engine demonstration.
+# The main job: the clinic server on the embedded SQLite database (var/ketaclinic.db), with the
+# demonstration clinic loaded on first start.  KC_LISTEN overrides the address.
+KC_LISTEN ?= 127.0.0.1:8080
 run: build
-	@$(REL_BIN) demo
+	@$(REL_BIN) demo | head -n 12
+	@echo
+	@$(REL_BIN) serve --listen $(KC_LISTEN) --demo
 
 check: deps
 	@$(MAKE) --no-print-directory test-build
 	@bash scripts/run-tests.sh $(BUILD)/san
 
-test-build: $(SAN_BIN) $(TEST_BIN)
+test-build: $(SAN_BIN) $(TEST_BIN) $(REL_BIN)
 
 $(BUILD)/rel/%.o: %.c
 	@mkdir -p $(dir $@)

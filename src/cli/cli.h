@@ -46,6 +46,7 @@ int cli_fail(const struct kc_error *err);
 /* Subcommands (each in cmd_<name>.c). */
 int cmd_pk(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_protocol(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_dose(int argc, char **argv);

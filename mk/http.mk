@@ -1,0 +1,2 @@
+# Libraries used by src/http: GNU libmicrohttpd, libsodium (tokens), jansson (JSON).
+LDLIBS += -lmicrohttpd -lsodium

@@ -1,0 +1,104 @@
+/* api.h — internal to src/http: one request as the handlers see it, the route table, strict JSON
+ * input helpers and the responses.  Handlers never touch libmicrohttpd. */
+#ifndef KC_HTTP_API_H
+#define KC_HTTP_API_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+#include "clinic/roles.h"
+#include "store/store.h"
+
+#define API_MAX_PARAMS 4
+#define API_MAX_HEADERS 4
+
+struct http_server; /* server.c */
+
+struct api_req {
+    struct http_server *srv;
+    const char *method;
+    const char *path;
+    const char *params[API_MAX_PARAMS]; /* ":id" parts of the route, in order */
+    int n_params;
+    void *conn;                          /* MHD connection, for query arguments (api_query) */
+    const char *body;                    /* request body (NUL-terminated), may be NULL */
+    size_t body_len;
+    const char *source;                  /* client IP */
+    int tls;
+    /* authentication (set before the handler runs) */
+    char user[64];
+    int role;                            /* enum kc_role, -1 when not logged in */
+    char session_token_hash[65];
+    struct store_actor actor;
+    struct store *st;                    /* a connection from the pool, for this request */
+    /* response */
+    int status;
+    json_t *resp;                        /* owned; NULL = empty body */
+    const char *content_type;            /* default application/json */
+    char extra_headers[API_MAX_HEADERS][2][256];
+    int n_extra;
+};
+
+typedef int (*api_handler)(struct api_req *r);
+
+struct api_route {
+    const char *method;
+    const char *pattern;  /* "/api/patients/:id" */
+    int resource;         /* enum kc_resource, or -1: any logged-in user; -2: no login */
+    int action;           /* KC_ACT_* */
+    api_handler fn;
+};
+
+/* Finds the route for method+path, fills r->params.  Returns the route, or NULL with *status 404
+ * (no such path) or 405 (path exists, other method). */
+const struct api_route *api_route_find(const char *method, const char *path, struct api_req *r,
+                                       int *status);
+
+/* Responses: these set r->status and r->resp and return the status. */
+int api_json(struct api_req *r, int status, json_t *body);
+/* {"error": {"status":.., "code":"..", "message":"..", "field":".."}} (field may be NULL). */
+int api_error(struct api_req *r, int status, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Maps a store/clinic error to 400/404/409/422/503... */
+int api_from_error(struct api_req *r, const struct kc_error *err);
+void api_header(struct api_req *r, const char *name, const char *value);
+
+/* Strict input.  api_body_object parses the body as a JSON object whose keys must all be in
+ * allowed (NULL-terminated); on failure it has already set a 400/422 response naming the field.
+ * The getters return 0, or a 422 response already set. */
+int api_body_object(struct api_req *r, const char *const *allowed, json_t **out);
+int api_get_string(struct api_req *r, json_t *o, const char *key, int required, size_t max_len,
+                   const char **out);
+int api_get_number(struct api_req *r, json_t *o, const char *key, int required, double min,
+                   double max, double *out);
+int api_get_int(struct api_req *r, json_t *o, const char *key, int required, long long min,
+                long long max, long long *out);
+/* Route parameter i as a positive id, else a 404 response. */
+int api_param_id(struct api_req *r, int i, int64_t *id);
+/* Query argument (?name=...) or NULL. */
+const char *api_query(struct api_req *r, const char *name);
+
+/* Handlers (api_*.c) */
+int api_login(struct api_req *r);
+int api_logout(struct api_req *r);
+int api_me(struct api_req *r);
+int api_users_create(struct api_req *r);
+int api_tokens_create(struct api_req *r);
+int api_patients_create(struct api_req *r);
+int api_patients_get(struct api_req *r);
+int api_patients_weight(struct api_req *r);
+int api_sessions_create(struct api_req *r);
+int api_sessions_get(struct api_req *r);
+int api_sessions_status(struct api_req *r);
+int api_vitals_add(struct api_req *r);
+int api_vitals_count(struct api_req *r);
+int api_scales_add(struct api_req *r);
+int api_pk_simulate(struct api_req *r);
+int api_audit_list(struct api_req *r);
+int api_ledger_balances(struct api_req *r);
+int api_fhir_metadata(struct api_req *r);
+int api_fhir_patient(struct api_req *r);
+
+#endif

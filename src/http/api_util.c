@@ -1,0 +1,227 @@
+/* api_util.c — routing, strict JSON input and uniform JSON errors for the API handlers. */
+#include <math.h>
+#include <microhttpd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "http/api.h"
+
+static const struct api_route routes[] = {
+    {"POST", "/api/login", -2, 0, api_login},
+    {"POST", "/api/logout", -1, 0, api_logout},
+    {"GET", "/api/me", -1, 0, api_me},
+    {"POST", "/api/users", KC_RES_USERS, KC_ACT_WRITE, api_users_create},
+    {"POST", "/api/tokens", KC_RES_USERS, KC_ACT_WRITE, api_tokens_create},
+    {"POST", "/api/patients", KC_RES_PATIENT, KC_ACT_WRITE, api_patients_create},
+    {"GET", "/api/patients/:id", KC_RES_PATIENT, KC_ACT_READ, api_patients_get},
+    {"POST", "/api/patients/:id/weights", KC_RES_PATIENT, KC_ACT_WRITE, api_patients_weight},
+    {"POST", "/api/patients/:id/scales", KC_RES_SCALES, KC_ACT_WRITE, api_scales_add},
+    {"POST", "/api/sessions", KC_RES_SCHEDULE, KC_ACT_WRITE, api_sessions_create},
+    {"GET", "/api/sessions/:id", KC_RES_SESSION, KC_ACT_READ, api_sessions_get},
+    {"POST", "/api/sessions/:id/status", KC_RES_SESSION, KC_ACT_WRITE, api_sessions_status},
+    {"POST", "/api/sessions/:id/vitals", KC_RES_VITALS, KC_ACT_WRITE, api_vitals_add},
+    {"GET", "/api/sessions/:id/vitals/count", KC_RES_VITALS, KC_ACT_READ, api_vitals_count},
+    {"POST", "/api/pk/simulate", KC_RES_PK, KC_ACT_READ, api_pk_simulate},
+    {"GET", "/api/audit", KC_RES_AUDIT, KC_ACT_READ, api_audit_list},
+    {"GET", "/api/ledger/balances", KC_RES_LEDGER, KC_ACT_READ, api_ledger_balances},
+    {"GET", "/fhir/metadata", -1, 0, api_fhir_metadata},
+    {"GET", "/fhir/Patient/:id", KC_RES_PATIENT, KC_ACT_READ, api_fhir_patient},
+};
+
+/* Matches pattern against path; ":x" matches one non-empty segment. */
+static int match(const char *pattern, const char *path, struct api_req *r)
+{
+    int n = 0;
+    const char *p = pattern, *s = path;
+    while (*p && *s) {
+        if (*p == ':') {
+            while (*p && *p != '/') p++;
+            const char *start = s;
+            while (*s && *s != '/') s++;
+            if (s == start || n >= API_MAX_PARAMS) return 0;
+            r->params[n++] = start; /* ends at the next '/' or NUL: see api_param_id */
+            continue;
+        }
+        if (*p != *s) return 0;
+        p++;
+        s++;
+    }
+    if (*p || *s) return 0;
+    r->n_params = n;
+    return 1;
+}
+
+const struct api_route *api_route_find(const char *method, const char *path, struct api_req *r,
+                                       int *status)
+{
+    int path_seen = 0;
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        if (!match(routes[i].pattern, path, r)) continue;
+        path_seen = 1;
+        if (strcmp(routes[i].method, method) == 0) return &routes[i];
+    }
+    *status = path_seen ? 405 : 404;
+    return NULL;
+}
+
+int api_json(struct api_req *r, int status, json_t *body)
+{
+    if (r->resp) json_decref(r->resp);
+    r->status = status;
+    r->resp = body;
+    return status;
+}
+
+static const char *code_for(int status)
+{
+    switch (status) {
+    case 400: return "bad_request";
+    case 401: return "unauthenticated";
+    case 403: return "forbidden";
+    case 404: return "not_found";
+    case 405: return "method_not_allowed";
+    case 409: return "conflict";
+    case 413: return "body_too_large";
+    case 422: return "invalid";
+    case 429: return "too_many_attempts";
+    case 431: return "headers_too_large";
+    case 503: return "unavailable";
+    default: return status >= 500 ? "server_error" : "error";
+    }
+}
+
+int api_error(struct api_req *r, int status, const char *field, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    json_t *e = json_pack("{s:i, s:s, s:s}", "status", status, "code", code_for(status), "message", msg);
+    if (field) json_object_set_new(e, "field", json_string(field));
+    return api_json(r, status, json_pack("{s:o}", "error", e));
+}
+
+int api_from_error(struct api_req *r, const struct kc_error *err)
+{
+    int status;
+    switch (err->code) {
+    case KC_EINVAL: status = 422; break;
+    case KC_ERANGE: status = 422; break;
+    case KC_ENOTFOUND: status = 404; break;
+    case KC_ECONFLICT: status = 409; break;
+    case KC_EDENIED: status = 403; break;
+    case KC_ELIMIT: status = 503; break;
+    case KC_EUNSUPPORTED: status = 422; break;
+    case KC_EIO: status = 503; break;
+    default: status = 500; break;
+    }
+    return api_error(r, status, NULL, "%s", err->msg[0] ? err->msg : kc_status_name(err->code));
+}
+
+void api_header(struct api_req *r, const char *name, const char *value)
+{
+    if (r->n_extra >= API_MAX_HEADERS) return;
+    snprintf(r->extra_headers[r->n_extra][0], 256, "%s", name);
+    snprintf(r->extra_headers[r->n_extra][1], 256, "%s", value);
+    r->n_extra++;
+}
+
+int api_body_object(struct api_req *r, const char *const *allowed, json_t **out)
+{
+    if (!r->body || r->body_len == 0) return api_error(r, 400, NULL, "a JSON object body is required");
+    json_error_t je;
+    json_t *o = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
+    if (!o) return api_error(r, 400, NULL, "malformed JSON at line %d column %d: %s", je.line, je.column, je.text);
+    if (!json_is_object(o)) {
+        json_decref(o);
+        return api_error(r, 400, NULL, "the body must be a JSON object");
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v) {
+        int known = 0;
+        for (int i = 0; allowed[i]; i++)
+            if (strcmp(key, allowed[i]) == 0) known = 1;
+        if (!known) {
+            char k[64];
+            snprintf(k, sizeof k, "%s", key);
+            json_decref(o);
+            return api_error(r, 422, k, "unknown field '%s'", k);
+        }
+    }
+    *out = o;
+    return 0;
+}
+
+int api_get_string(struct api_req *r, json_t *o, const char *key, int required, size_t max_len,
+                   const char **out)
+{
+    json_t *v = json_object_get(o, key);
+    *out = NULL;
+    if (!v || json_is_null(v)) {
+        if (required) return api_error(r, 422, key, "'%s' is required", key);
+        return 0;
+    }
+    if (!json_is_string(v)) return api_error(r, 422, key, "'%s' must be a string", key);
+    size_t n = json_string_length(v);
+    if (n > max_len) return api_error(r, 422, key, "'%s' is longer than %zu characters", key, max_len);
+    if (required && n == 0) return api_error(r, 422, key, "'%s' must not be empty", key);
+    if (strlen(json_string_value(v)) != n) return api_error(r, 422, key, "'%s' contains a NUL character", key);
+    *out = json_string_value(v);
+    return 0;
+}
+
+int api_get_number(struct api_req *r, json_t *o, const char *key, int required, double min,
+                   double max, double *out)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v)) {
+        if (required) return api_error(r, 422, key, "'%s' is required", key);
+        return 0;
+    }
+    if (!json_is_number(v)) return api_error(r, 422, key, "'%s' must be a number", key);
+    double d = json_number_value(v);
+    if (!isfinite(d) || d < min || d > max)
+        return api_error(r, 422, key, "'%s' = %g is outside %g..%g", key, d, min, max);
+    *out = d;
+    return 0;
+}
+
+int api_get_int(struct api_req *r, json_t *o, const char *key, int required, long long min,
+                long long max, long long *out)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v)) {
+        if (required) return api_error(r, 422, key, "'%s' is required", key);
+        return 0;
+    }
+    if (!json_is_integer(v)) return api_error(r, 422, key, "'%s' must be a whole number", key);
+    long long d = json_integer_value(v);
+    if (d < min || d > max) return api_error(r, 422, key, "'%s' = %lld is outside %lld..%lld", key, d, min, max);
+    *out = d;
+    return 0;
+}
+
+int api_param_id(struct api_req *r, int i, int64_t *id)
+{
+    if (i >= r->n_params) return api_error(r, 404, NULL, "missing id");
+    const char *s = r->params[i];
+    int64_t v = 0;
+    int digits = 0;
+    for (; *s && *s != '/'; s++, digits++) {
+        if (*s < '0' || *s > '9' || digits >= 15) return api_error(r, 404, NULL, "no such record");
+        v = v * 10 + (*s - '0');
+    }
+    if (v <= 0) return api_error(r, 404, NULL, "no such record");
+    *id = v;
+    return 0;
+}
+
+const char *api_query(struct api_req *r, const char *name)
+{
+    return r->conn ? MHD_lookup_connection_value((struct MHD_Connection *)r->conn,
+                                                 MHD_GET_ARGUMENT_KIND, name)
+                   : NULL;
+}

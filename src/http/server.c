@@ -1,0 +1,406 @@
+/* server.c — libmicrohttpd glue: limits, request bodies, authentication and the role check in
+ * one place before any handler, JSON responses with safe headers, the access log, and graceful
+ * shutdown on SIGTERM/SIGINT. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http/api.h"
+#include "http/server.h"
+
+int http__bootstrap(struct http_server *s, struct kc_error *err); /* bootstrap.c */
+int http__bearer(struct http_server *s, const char *header, char *user, int *role);
+
+struct conn {
+    char *body;
+    size_t len, cap;
+    int too_big;
+    int rejected;        /* a response was already queued */
+    int counted;         /* in_flight incremented */
+    struct timeval start;
+    int status;
+};
+
+struct store *http_store_take(struct http_server *s)
+{
+    pthread_mutex_lock(&s->pool_mu);
+    while (s->n_free == 0) pthread_cond_wait(&s->pool_cv, &s->pool_mu);
+    struct store *st = s->pool[s->pool_free[--s->n_free]];
+    pthread_mutex_unlock(&s->pool_mu);
+    return st;
+}
+
+void http_store_give(struct http_server *s, struct store *st)
+{
+    pthread_mutex_lock(&s->pool_mu);
+    for (int i = 0; i < s->pool_n; i++)
+        if (s->pool[i] == st) s->pool_free[s->n_free++] = i;
+    pthread_cond_signal(&s->pool_cv);
+    pthread_mutex_unlock(&s->pool_mu);
+}
+
+static void client_ip(struct MHD_Connection *c, char *buf, size_t size)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(buf, size, "unknown");
+    if (!ci || !ci->client_addr) return;
+    if (ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, buf, (socklen_t)size);
+    else if (ci->client_addr->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, buf, (socklen_t)size);
+}
+
+static enum MHD_Result send_json(struct http_server *s, struct MHD_Connection *c, struct api_req *r)
+{
+    char *text = r->resp ? json_dumps(r->resp, JSON_COMPACT) : NULL;
+    size_t n = text ? strlen(text) : 0;
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(n, text ? text : (char *)"", text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (!resp) {
+        free(text);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, "Content-Type", r->content_type ? r->content_type : "application/json");
+    /* ASVS v4.0.3 8.1.1 / 14.4: no caching of patient data; no MIME sniffing; no framing. */
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    if (s->opt.tls_cert) MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+    for (int i = 0; i < r->n_extra; i++)
+        MHD_add_response_header(resp, r->extra_headers[i][0], r->extra_headers[i][1]);
+    enum MHD_Result ok = MHD_queue_response(c, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ok;
+}
+
+static enum MHD_Result quick_error(struct http_server *s, struct MHD_Connection *c, int status,
+                                   const char *fmt, const char *arg)
+{
+    struct api_req r;
+    memset(&r, 0, sizeof r);
+    api_error(&r, status, NULL, fmt, arg);
+    enum MHD_Result ok = send_json(s, c, &r);
+    json_decref(r.resp);
+    return ok;
+}
+
+static void log_request(struct http_server *s, const char *method, const char *url,
+                        const struct api_req *r, struct conn *cc, const char *ip)
+{
+    struct timeval now;
+    gettimeofday(&now, NULL);
+    double ms = (double)(now.tv_sec - cc->start.tv_sec) * 1e3 + (double)(now.tv_usec - cc->start.tv_usec) / 1e3;
+    char ts[32];
+    struct tm tm;
+    gmtime_r(&now.tv_sec, &tm);
+    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    /* json_pack escapes the strings: no log injection (ASVS 7.3.1); no tokens are logged. */
+    json_t *line = json_pack("{s:s, s:s, s:s, s:s, s:i, s:f, s:s, s:s}", "time", ts, "ip", ip,
+                             "method", method, "path", url, "status", r ? r->status : cc->status,
+                             "ms", ms, "user", r && r->user[0] ? r->user : "-", "role",
+                             r && r->role >= 0 ? roles_name((enum kc_role)r->role) : "-");
+    char *text = line ? json_dumps(line, JSON_COMPACT) : NULL;
+    if (text) {
+        pthread_mutex_lock(&s->log_mu);
+        fprintf(s->log, "%s\n", text);
+        fflush(s->log);
+        pthread_mutex_unlock(&s->log_mu);
+    }
+    free(text);
+    json_decref(line);
+}
+
+static const char *cookie_token(struct MHD_Connection *c)
+{
+    return MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "kc_session");
+}
+
+/* Authentication and the role check: the one choke point (ASVS v4.0.3 4.1.3, 4.1.5). */
+static int authorize(struct http_server *s, struct MHD_Connection *c, const struct api_route *rt,
+                     struct api_req *r)
+{
+    r->role = -1;
+    if (rt->resource == -2) return 0;
+    const char *authz = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    char csrf[AUTH_TOKEN_HEX + 1] = "";
+    int cookie = 0;
+    if (authz && strncmp(authz, "Bearer ", 7) == 0) {
+        if (http__bearer(s, authz + 7, r->user, &r->role))
+            return api_error(r, 401, NULL, "%s", "invalid or expired API token");
+    } else {
+        const char *tok = cookie_token(c);
+        if (!tok || auth_session_lookup(s->auth, tok, time(NULL), r->user, &r->role, csrf,
+                                        r->session_token_hash))
+            return api_error(r, 401, NULL, "%s", "log in first (POST /api/login)");
+        cookie = 1;
+    }
+    /* Cookie-authenticated writes must carry the session's CSRF token (ASVS 4.2.2). */
+    if (cookie && strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
+        const char *sent = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+        if (!sent || !auth_token_equal(sent, csrf))
+            return api_error(r, 403, NULL, "%s", "missing or wrong X-CSRF-Token header");
+    }
+    if (rt->resource >= 0 && !roles_allowed(r->role, rt->resource, rt->action))
+        return api_error(r, 403, NULL, "role %s may not %s %s", roles_name((enum kc_role)r->role),
+                         rt->action == KC_ACT_READ ? "read" : "change",
+                         roles_resource_name((enum kc_resource)rt->resource));
+    return 0;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version, const char *upload,
+                              size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    struct http_server *s = cls;
+    struct conn *cc = *con_cls;
+    if (!cc) {
+        cc = calloc(1, sizeof *cc);
+        if (!cc) return MHD_NO;
+        gettimeofday(&cc->start, NULL);
+        *con_cls = cc;
+        cc->counted = 1;
+        if (atomic_fetch_add(&s->in_flight, 1) >= (int)s->opt.max_in_flight) {
+            cc->rejected = 1;
+            cc->status = 503;
+            return quick_error(s, c, 503, "%s", "server busy: too many requests in flight, retry shortly");
+        }
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        if (cl && strtoull(cl, NULL, 10) > s->opt.max_body) {
+            cc->rejected = 1;
+            cc->status = 413;
+            return quick_error(s, c, 413, "request body larger than %s bytes", "the server's limit");
+        }
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!cc->too_big) {
+            if (cc->len + *upload_size > s->opt.max_body) {
+                cc->too_big = 1;
+            } else {
+                if (cc->len + *upload_size + 1 > cc->cap) {
+                    size_t cap = cc->cap ? cc->cap * 2 : 4096;
+                    while (cap < cc->len + *upload_size + 1) cap *= 2;
+                    char *nb = realloc(cc->body, cap);
+                    if (!nb) return MHD_NO;
+                    cc->body = nb;
+                    cc->cap = cap;
+                }
+                memcpy(cc->body + cc->len, upload, *upload_size);
+                cc->len += *upload_size;
+                cc->body[cc->len] = '\0';
+            }
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (cc->rejected) return MHD_YES;
+    if (cc->too_big) {
+        cc->status = 413;
+        return quick_error(s, c, 413, "request body larger than %s bytes", "the server's limit");
+    }
+
+    struct api_req r;
+    memset(&r, 0, sizeof r);
+    char ip[64];
+    client_ip(c, ip, sizeof ip);
+    r.srv = s;
+    r.method = method;
+    r.path = url;
+    r.conn = c;
+    r.body = cc->body;
+    r.body_len = cc->len;
+    r.source = ip;
+    r.tls = s->opt.tls_cert != NULL;
+    r.role = -1;
+    int status = 0;
+    const struct api_route *rt = api_route_find(method, url, &r, &status);
+    if (!rt) {
+        api_error(&r, status, NULL, status == 404 ? "no such endpoint: %s" : "method not allowed for %s", url);
+    } else if (authorize(s, c, rt, &r) == 0) {
+        r.actor.user = r.user[0] ? r.user : "anonymous";
+        r.actor.role = r.role >= 0 ? roles_name((enum kc_role)r.role) : "none";
+        r.actor.source = ip;
+        r.st = http_store_take(s);
+        rt->fn(&r);
+        http_store_give(s, r.st);
+        if (!r.status) api_error(&r, 500, NULL, "%s", "handler produced no response");
+    }
+    enum MHD_Result ok = send_json(s, c, &r);
+    cc->status = r.status;
+    log_request(s, method, url, &r, cc, ip);
+    json_decref(r.resp);
+    return ok;
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+    (void)c, (void)toe;
+    struct http_server *s = cls;
+    struct conn *cc = *con_cls;
+    if (!cc) return;
+    if (cc->counted) atomic_fetch_sub(&s->in_flight, 1);
+    free(cc->body);
+    free(cc);
+    *con_cls = NULL;
+}
+
+static int parse_listen(const char *text, struct sockaddr_in *sa, struct kc_error *err)
+{
+    char host[64];
+    const char *colon = strrchr(text, ':');
+    if (!colon || (size_t)(colon - text) >= sizeof host)
+        return kc_error_set(err, KC_EINVAL, "--listen '%s': expected HOST:PORT, e.g. 127.0.0.1:8080", text);
+    memcpy(host, text, (size_t)(colon - text));
+    host[colon - text] = '\0';
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || port < 0 || port > 65535)
+        return kc_error_set(err, KC_EINVAL, "--listen '%s': bad port", text);
+    memset(sa, 0, sizeof *sa);
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+        return kc_error_set(err, KC_EINVAL, "--listen '%s': '%s' is not an IPv4 address", text, host);
+    return KC_OK;
+}
+
+static char *read_file(const char *path, struct kc_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        kc_error_set(err, KC_EIO, "cannot read %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *buf = malloc(1 << 20);
+    size_t n = buf ? fread(buf, 1, (1 << 20) - 1, f) : 0;
+    fclose(f);
+    if (!buf) return NULL;
+    buf[n] = '\0';
+    return buf;
+}
+
+static void defaults(struct http_options *o)
+{
+    if (!o->listen) o->listen = "127.0.0.1:8080";
+    if (!o->threads) o->threads = 4;
+    if (!o->max_body) o->max_body = 1u << 20;
+    if (!o->max_header) o->max_header = 16u << 10;
+    if (!o->max_connections) o->max_connections = 256;
+    if (!o->max_in_flight) o->max_in_flight = 128;
+    if (!o->request_timeout_s) o->request_timeout_s = 30;
+    if (!o->web_root) o->web_root = "web";
+}
+
+int http_serve(const struct http_options *opt, struct kc_error *err)
+{
+    static struct http_server s; /* one server per process; large (session table) */
+    memset(&s, 0, sizeof s);
+    s.opt = *opt;
+    defaults(&s.opt);
+    s.log = s.opt.access_log ? s.opt.access_log : stderr;
+    if (s.opt.threads > HTTP_MAX_POOL - 2) s.opt.threads = HTTP_MAX_POOL - 2;
+    struct sockaddr_in sa;
+    int rc = parse_listen(s.opt.listen, &sa, err);
+    if (rc) return rc;
+    if ((s.opt.tls_cert == NULL) != (s.opt.tls_key == NULL))
+        return kc_error_set(err, KC_EINVAL, "give both --tls-cert and --tls-key, or neither");
+    pthread_mutex_init(&s.pool_mu, NULL);
+    pthread_cond_init(&s.pool_cv, NULL);
+    pthread_mutex_init(&s.log_mu, NULL);
+    char *cert = NULL, *key = NULL;
+    struct MHD_Daemon *d = NULL;
+    rc = auth_new(&s.auth, err);
+    if (rc) goto out;
+
+    /* One store connection per worker thread, plus one for start-up work. */
+    struct store_options so = {s.opt.db_url, s.opt.audit_key, 0};
+    s.pool_n = (int)s.opt.threads + 1;
+    for (int i = 0; i < s.pool_n; i++) {
+        rc = store_open(&so, &s.pool[i], err);
+        if (rc) goto out;
+        s.pool_free[s.n_free++] = i;
+    }
+    rc = http__bootstrap(&s, err);
+    if (rc) goto out;
+
+    if (s.opt.tls_cert) {
+        cert = read_file(s.opt.tls_cert, err);
+        key = cert ? read_file(s.opt.tls_key, err) : NULL;
+        if (!cert || !key) {
+            rc = err->code ? err->code : KC_EIO;
+            goto out;
+        }
+    }
+    /* Block the shutdown signals in every thread; this thread waits for them below. */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    if (cert) flags |= MHD_USE_TLS;
+    d = MHD_start_daemon(flags, 0, NULL, NULL, handle, &s,
+                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                         MHD_OPTION_THREAD_POOL_SIZE, s.opt.threads,
+                         MHD_OPTION_CONNECTION_LIMIT, s.opt.max_connections,
+                         MHD_OPTION_CONNECTION_TIMEOUT, s.opt.request_timeout_s,
+                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(s.opt.max_header * 2),
+                         MHD_OPTION_NOTIFY_COMPLETED, completed, &s,
+                         cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
+                         MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
+    if (!d) {
+        rc = kc_error_set(err, KC_EIO, "cannot listen on %s (in use, or not permitted)", s.opt.listen);
+        goto out;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    unsigned port = di ? di->port : 0;
+    char host[64];
+    inet_ntop(AF_INET, &sa.sin_addr, host, sizeof host);
+    fprintf(stdout, "ketaclinic: serving %s://%s:%u/ (database: %s)\n", cert ? "https" : "http",
+            host, port, store_backend(s.pool[0]));
+    fflush(stdout);
+    if (s.opt.ready_file) {
+        FILE *f = fopen(s.opt.ready_file, "w");
+        if (f) {
+            fprintf(f, "%s:%u\n", host, port);
+            fclose(f);
+        }
+    }
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    fprintf(stdout, "ketaclinic: %s received; finishing requests in flight\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    fflush(stdout);
+    /* Stop accepting, let requests in flight finish (10 s at most), then stop. */
+    MHD_quiesce_daemon(d);
+    for (int i = 0; i < 1000 && atomic_load(&s.in_flight) > 0; i++) usleep(10000);
+    MHD_stop_daemon(d);
+    d = NULL;
+    rc = KC_OK;
+out:
+    if (d) MHD_stop_daemon(d);
+    for (int i = 0; i < s.pool_n; i++) store_close(s.pool[i]);
+    auth_free(s.auth);
+    free(cert);
+    free(key);
+    pthread_mutex_destroy(&s.pool_mu);
+    pthread_cond_destroy(&s.pool_cv);
+    pthread_mutex_destroy(&s.log_mu);
+    return rc;
+}
+
+const char *http__cookie(void *conn);
+const char *http__cookie(void *conn)
+{
+    return cookie_token((struct MHD_Connection *)conn);
+}

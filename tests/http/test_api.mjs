@@ -1,0 +1,244 @@
+// test_api.mjs — the clinic server over real HTTP: login, each role's allowed and forbidden
+// actions, every resource, bad input, limits, FHIR, and graceful shutdown with requests in flight.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { startServer, Client } from './server_harness.mjs';
+
+let srv, admin;
+const pw = 'correct horse battery staple';
+const users = { prescriber: 'prescriber', nurse: 'nurse', desk: 'front-desk', audit: 'auditor' };
+const as = {};
+
+before(async () => {
+  srv = await startServer({ extra: ['--max-body', '65536'] });
+  admin = new Client(srv.base);
+  assert.ok(srv.adminPassword, 'the first start prints the admin one-time password');
+  const r = await admin.login('admin', srv.adminPassword);
+  assert.equal(r.status, 200);
+  for (const [name, role] of Object.entries(users)) {
+    const c = await admin.post('/api/users', { name, role, display_name: `Test ${role}`, password: pw });
+    assert.equal(c.status, 201, JSON.stringify(c.json));
+    as[name] = new Client(srv.base);
+    assert.equal((await as[name].login(name, pw)).status, 200);
+  }
+});
+
+after(async () => { if (srv) await srv.stop(); });
+
+test('every endpoint but login needs a session', async () => {
+  const anon = new Client(srv.base);
+  for (const [m, p] of [['GET', '/api/me'], ['GET', '/api/patients/1'], ['POST', '/api/patients'],
+                        ['GET', '/api/audit'], ['GET', '/fhir/metadata'], ['POST', '/api/pk/simulate']]) {
+    const r = await anon.req(m, p, m === 'POST' ? {} : undefined);
+    assert.equal(r.status, 401, `${m} ${p}`);
+    assert.equal(r.json.error.code, 'unauthenticated');
+  }
+});
+
+test('login: cookie flags, wrong password, CSRF on writes', async () => {
+  const c = new Client(srv.base);
+  const bad = await c.post('/api/login', { user: 'nurse', password: 'wrong password!!' });
+  assert.equal(bad.status, 401);
+  const r = await c.login('nurse', pw);
+  const cookie = r.headers.get('set-cookie');
+  assert.match(cookie, /HttpOnly/);
+  assert.match(cookie, /SameSite=Strict/);
+  assert.match(r.json.csrf_token, /^[0-9a-f]{64}$/);
+  const me = await c.get('/api/me');
+  assert.equal(me.json.role, 'nurse');
+  const noCsrf = new Client(srv.base);
+  noCsrf.cookie = c.cookie;
+  const w = await noCsrf.post('/api/patients', { mrn: 'X1', family_name: 'A', birth_date: '1990-01-01' });
+  assert.equal(w.status, 403);
+  assert.match(w.json.error.message, /CSRF/);
+  assert.equal(r.headers.get('cache-control'), 'no-store');
+});
+
+test('lockout after repeated failed logins', async () => {
+  const c = new Client(srv.base);
+  await admin.post('/api/users', { name: 'victim', role: 'nurse', display_name: 'V', password: pw });
+  for (let i = 0; i < 5; i++) await c.post('/api/login', { user: 'victim', password: 'not the password' });
+  const r = await c.post('/api/login', { user: 'victim', password: pw });
+  assert.equal(r.status, 429);
+  assert.ok(Number(r.headers.get('retry-after')) > 0);
+});
+
+let patientId, sessionId;
+
+test('patients: create, read, weights, strict validation', async () => {
+  const r = await as.desk.post('/api/patients', { mrn: 'MRN-100', family_name: 'Doe', given_name: 'Jane',
+    birth_date: '1980-05-01', sex: 'female', phone: '555-0100' });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  patientId = r.json.id;
+  assert.equal(r.headers.get('location'), `/api/patients/${patientId}`);
+  const g = await as.nurse.get(`/api/patients/${patientId}`);
+  assert.equal(g.status, 200);
+  assert.equal(g.json.family_name, 'Doe');
+  const dup = await as.desk.post('/api/patients', { mrn: 'MRN-100', family_name: 'X', birth_date: '1980-05-01' });
+  assert.equal(dup.status, 409);
+  const unknown = await as.desk.post('/api/patients', { mrn: 'M2', family_name: 'X', birth_date: '1980-05-01', ssn: '1' });
+  assert.equal(unknown.status, 422);
+  assert.equal(unknown.json.error.field, 'ssn');
+  const badDate = await as.desk.post('/api/patients', { mrn: 'M3', family_name: 'X', birth_date: '01/05/1980' });
+  assert.equal(badDate.status, 422);
+  assert.equal(badDate.json.error.field, 'birth_date');
+  const wrongType = await as.desk.post('/api/patients', { mrn: 42, family_name: 'X', birth_date: '1980-05-01' });
+  assert.equal(wrongType.status, 422);
+  const malformed = await as.desk.post('/api/patients', '{"mrn": "M4", ');
+  assert.equal(malformed.status, 400);
+  for (const w of [0, 900]) {
+    const bw = await as.nurse.post(`/api/patients/${patientId}/weights`, { weight_kg: w });
+    assert.equal(bw.status, 422, `weight ${w}`);
+    assert.equal(bw.json.error.field, 'weight_kg');
+  }
+  const okw = await as.nurse.post(`/api/patients/${patientId}/weights`, { weight_kg: 72.5, height_cm: 168 });
+  assert.equal(okw.status, 201);
+  assert.equal((await as.nurse.get(`/api/patients/${patientId}`)).json.weight_kg, 72.5);
+  assert.equal((await as.nurse.get('/api/patients/999999')).status, 404);
+});
+
+test('sessions and vitals: transitions, batches, impossible values refused whole', async () => {
+  const s = await as.desk.post('/api/sessions', { patient_id: patientId, planned_at: '2026-12-01T09:00:00Z', chair: 'chair-1' });
+  assert.equal(s.status, 201, JSON.stringify(s.json));
+  sessionId = s.json.id;
+  assert.equal((await as.nurse.post(`/api/sessions/${sessionId}/status`, { status: 'ended' })).status, 409);
+  const st = await as.nurse.post(`/api/sessions/${sessionId}/status`, { status: 'started', at: '2026-12-01T09:05:00Z' });
+  assert.equal(st.status, 200);
+  assert.equal(st.json.status, 'started');
+  const obs = [];
+  for (let i = 0; i < 10; i++) {
+    const at = `2026-12-01T09:${String(10 + i).padStart(2, '0')}:00Z`;
+    obs.push({ at, code: 'sbp', value: 125 + i }, { at, code: 'dbp', value: 80 }, { at, code: 'hr', value: 72 }, { at, code: 'spo2', value: 98 });
+  }
+  const v = await as.nurse.post(`/api/sessions/${sessionId}/vitals`, { observations: obs });
+  assert.equal(v.status, 201, JSON.stringify(v.json));
+  assert.equal(v.json.stored, 40);
+  const bad = await as.nurse.post(`/api/sessions/${sessionId}/vitals`, { observations: [
+    { at: '2026-12-01T09:30:00Z', code: 'hr', value: 70 },
+    { at: '2026-12-01T09:30:00Z', code: 'sbp', value: 20 }, { at: '2026-12-01T09:30:00Z', code: 'dbp', value: 300 }] });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.json.error.field, 'observations[1]');
+  const inverted = await as.nurse.post(`/api/sessions/${sessionId}/vitals`, { observations: [
+    { at: '2026-12-01T09:31:00Z', code: 'sbp', value: 80 }, { at: '2026-12-01T09:31:00Z', code: 'dbp', value: 120 }] });
+  assert.equal(inverted.status, 422);
+  const count = await as.nurse.get(`/api/sessions/${sessionId}/vitals/count`);
+  assert.equal(count.json.count, 40, 'nothing of the refused batches was stored');
+});
+
+test('scales: PHQ-9 scored by the clinical core, item 9 raises the alert', async () => {
+  const r = await as.nurse.post(`/api/patients/${patientId}/scales`, { scale: 'phq9', answers: [1, 2, 0, 3, 1, 0, 2, 1, 1], session_id: sessionId });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  assert.equal(r.json.total, 11);
+  assert.equal(r.json.safety_alert, true);
+  const missing = await as.nurse.post(`/api/patients/${patientId}/scales`, { scale: 'phq9', answers: [1, 2, 0] });
+  assert.equal(missing.status, 422);
+  const unknown = await as.nurse.post(`/api/patients/${patientId}/scales`, { scale: 'phq99', answers: [] });
+  assert.equal(unknown.status, 422);
+});
+
+test('roles: each role allowed and forbidden', async () => {
+  // front desk: schedules and patients yes; session notes, vitals, scales, audit no
+  assert.equal((await as.desk.get(`/api/sessions/${sessionId}`)).status, 403);
+  assert.equal((await as.desk.get(`/api/sessions/${sessionId}/vitals/count`)).status, 403);
+  assert.equal((await as.desk.post(`/api/patients/${patientId}/scales`, { scale: 'gad7', answers: [0, 0, 0, 0, 0, 0, 0] })).status, 403);
+  assert.equal((await as.desk.get('/api/audit')).status, 403);
+  // nurse: sessions yes; audit and users no
+  assert.equal((await as.nurse.get(`/api/sessions/${sessionId}`)).status, 200);
+  assert.equal((await as.nurse.get('/api/audit')).status, 403);
+  assert.equal((await as.nurse.post('/api/users', { name: 'x', role: 'admin', display_name: 'x', password: pw })).status, 403);
+  // auditor: reads audit log and ledger; writes nothing
+  assert.equal((await as.audit.get('/api/audit?limit=5')).status, 200);
+  assert.equal((await as.audit.get('/api/ledger/balances')).status, 200);
+  assert.equal((await as.audit.post('/api/patients', { mrn: 'A1', family_name: 'X', birth_date: '1980-05-01' })).status, 403);
+  assert.equal((await as.audit.post(`/api/sessions/${sessionId}/vitals`, { observations: [{ code: 'hr', value: 70 }] })).status, 403);
+  // prescriber: clinical reads and writes, no audit log
+  assert.equal((await as.prescriber.get(`/api/patients/${patientId}`)).status, 200);
+  assert.equal((await as.prescriber.get('/api/audit')).status, 403);
+});
+
+test('every read of patient data is in the audit log', async () => {
+  await as.nurse.get(`/api/patients/${patientId}`);
+  const r = await as.audit.get('/api/audit?limit=1000');
+  const reads = r.json.entries.filter((e) => e.user === 'nurse' && e.action === 'read' && e.resource_type === 'Patient' && e.resource_id === String(patientId));
+  assert.ok(reads.length >= 1, 'the nurse read is audited');
+  assert.ok(r.json.entries.some((e) => e.action === 'login' && e.user === 'victim' && e.outcome === 'failure'));
+});
+
+test('API tokens for machine clients', async () => {
+  const t = await admin.post('/api/tokens', { name: 'gateway', role: 'nurse' });
+  assert.equal(t.status, 201);
+  const m = new Client(srv.base);
+  m.bearer = t.json.token;
+  assert.equal((await m.get(`/api/sessions/${sessionId}/vitals/count`)).status, 200);
+  m.bearer = t.json.token.slice(0, -2) + 'xx';
+  assert.equal((await m.get(`/api/sessions/${sessionId}/vitals/count`)).status, 401);
+});
+
+test('PK prediction through the API', async () => {
+  const r = await as.prescriber.post('/api/pk/simulate', { model: 'domino1984', weight_kg: 70, doses: ['iv 0.5mg/kg over 40min'], until_min: 60, step_min: 10 });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  const i = r.json.time_min.indexOf(40);
+  assert.ok(Math.abs(r.json.cp_ng_per_ml[i] - 240.36) < 0.01);
+  const bad = await as.prescriber.post('/api/pk/simulate', { model: 'marsh', weight_kg: 70, doses: ['iv 10mg'] });
+  assert.equal(bad.status, 422);
+  assert.match(bad.json.error.message, /domino1984/);
+});
+
+test('FHIR: CapabilityStatement, Patient read, OperationOutcome', async () => {
+  const md = await as.nurse.get('/fhir/metadata');
+  assert.equal(md.status, 200);
+  assert.match(md.headers.get('content-type'), /application\/fhir\+json/);
+  assert.equal(md.json.resourceType, 'CapabilityStatement');
+  assert.equal(md.json.fhirVersion, '4.0.1');
+  const p = await as.nurse.get(`/fhir/Patient/${patientId}`);
+  assert.equal(p.status, 200);
+  assert.equal(p.json.resourceType, 'Patient');
+  assert.equal(p.json.birthDate, '1980-05-01');
+  assert.equal(p.headers.get('etag'), 'W/"1"');
+  const nf = await as.nurse.get('/fhir/Patient/424242');
+  assert.equal(nf.status, 404);
+  assert.equal(nf.json.resourceType, 'OperationOutcome');
+});
+
+test('limits: unknown path, method, body and header size', async () => {
+  assert.equal((await as.nurse.get('/api/nothing-here')).status, 404);
+  assert.equal((await as.nurse.get('/api/login')).status, 405);
+  const big = { observations: Array.from({ length: 5000 }, () => ({ at: '2026-12-01T09:10:00Z', code: 'hr', value: 70 })) };
+  const r = await as.nurse.post(`/api/sessions/${sessionId}/vitals`, big);
+  assert.equal(r.status, 413);
+  assert.equal(r.json.error.code, 'body_too_large');
+  const status = await new Promise((resolve, reject) => {
+    const req = http.request(`${srv.base}/api/me`, { headers: { 'X-Big': 'a'.repeat(64 * 1024) } }, (res) => { res.resume(); resolve(res.statusCode); });
+    req.on('error', reject);
+    req.end();
+  });
+  assert.equal(status, 431);
+  // the server is still fine
+  assert.equal((await as.nurse.get('/api/me')).status, 200);
+});
+
+test('graceful shutdown finishes requests in flight and loses nothing acknowledged', async () => {
+  const s2 = await startServer();
+  const a = new Client(s2.base);
+  await a.login('admin', s2.adminPassword);
+  await a.post('/api/users', { name: 'nurse', role: 'nurse', display_name: 'N', password: pw });
+  const c = new Client(s2.base);
+  await c.login('nurse', pw);
+  const p = await c.post('/api/patients', { mrn: 'G1', family_name: 'G', birth_date: '1970-01-01' });
+  const sess = await c.post('/api/sessions', { patient_id: p.json.id, chair: 'c1' });
+  await c.post(`/api/sessions/${sess.json.id}/status`, { status: 'started' });
+  const batch = { observations: Array.from({ length: 500 }, (_, i) => ({ at: `2026-12-01T10:00:${String(i % 60).padStart(2, '0')}Z`, code: 'hr', value: 60 + (i % 40) })) };
+  const inflight = Array.from({ length: 24 }, () => c.post(`/api/sessions/${sess.json.id}/vitals`, batch).catch(() => ({ status: 0 })));
+  await new Promise((r) => setTimeout(r, 15));
+  const exit = s2.stop('SIGTERM');
+  const results = await Promise.all(inflight);
+  const { code } = await exit;
+  assert.equal(code, 0, s2.stderr());
+  const acked = results.filter((r) => r.status === 201).length;
+  assert.ok(results.every((r) => r.status === 201 || r.status === 0), JSON.stringify(results.map((r) => r.status)));
+  // every acknowledged batch is in the database, and no refused or interrupted one half-written
+  const { execFileSync } = await import('node:child_process');
+  const n = Number(execFileSync('sqlite3', [`${s2.dir}/kc.db`, 'SELECT count(*) FROM vitals'], { encoding: 'utf8' }).trim());
+  assert.equal(n, acked * 500, `acknowledged ${acked} batches`);
+});
