@@ -181,7 +181,7 @@ static int pg_query(struct store *st, const char *sql, const struct sv *args, in
                     srow_fn fn, void *ctx, struct kc_error *err)
 {
     struct pg *p = P(st);
-    const char *name;
+    const char *name = NULL;
     if (nargs > MAX_PARAMS) return kc_error_set(err, KC_ELIMIT, "too many parameters");
     int rc = pg_prepare(st, sql, &name, err);
     if (rc) return rc;

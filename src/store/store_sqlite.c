@@ -156,7 +156,7 @@ static int lite_query(struct store *st, const char *sql, const struct sv *args, 
                       srow_fn fn, void *ctx, struct kc_error *err)
 {
     struct lite *l = L(st);
-    sqlite3_stmt *stmt;
+    sqlite3_stmt *stmt = NULL;
     int rc = lite_prepare(l, sql, &stmt, err);
     if (rc) return rc;
     for (int i = 0; i < nargs && rc == SQLITE_OK; i++) {
