@@ -14,17 +14,21 @@ struct command {
 static const struct command commands[] = {
     {"audit", "audit log: verify the hash chain (names the first bad entry), list", cmd_audit},
     {"backup", "consistent online backup of the database to FILE", cmd_backup},
+    {"course", "course schedules: induction, maintenance, Spravato TRD, MDSI; re-plan", cmd_course},
     {"db", "database schema: status, migrate", cmd_db},
     {"demo", "the engine demonstration: 0.5 mg/kg over 40 min, 70 kg, every model", cmd_demo},
     {"dose", "dose plan: IV/IM/SC mg/kg with weight basis, oral/SL, esketamine nasal", cmd_dose},
     {"ledger", "controlled-substance ledger: balance, report, verify, record, resolve", cmd_ledger},
+    {"outcome", "clinic outcomes: response/remission with Wilson CI, Hedges g, benchmarks", cmd_outcome},
     {"patient", "patient records: add, show (audited)", cmd_patient},
     {"pk", "pharmacokinetics: models, simulate, compare", cmd_pk},
     {"protocol", "clinical protocol table: show, check a clinic override file", cmd_protocol},
     {"restore", "restore a backup FILE into an empty database", cmd_restore},
     {"score", "rating scales: PHQ-9, GAD-7, PCL-5, QIDS, MADRS, C-SSRS, ... (score list)", cmd_score},
+    {"screen", "pre-treatment screening: contraindications, cautions, interactions", cmd_screen},
     {"serve", "the clinic server: JSON/FHIR API (and web UI)", cmd_serve},
     {"user", "staff users: add", cmd_user},
+    {"vitals", "vitals: pre-dose gate, intra-session alarms, discharge readiness", cmd_vitals},
 };
 
 static void usage(FILE *out)

@@ -129,4 +129,12 @@ int dose_titrate(const struct protocol *p, enum dose_route route, double start_m
                  double step_mg_per_kg, double ceiling_mg_per_kg, const char *override_reason,
                  struct dose_titration *out, struct kc_error *err);
 
+/* The plan as doses for the PK engine (pkpd/simulate.h): amounts in mg base (salt 0, per_kg 0)
+ * with start and duration.  Nasal esketamine is ONE pk_dose of the whole amount: the engine
+ * expands devices itself (28 mg, 5 min apart).  SC has no PK route yet: KC_EUNSUPPORTED.
+ * Writes at most max doses; *n receives the count. */
+struct pk_dose;
+int dose_pk_doses(const struct dose_plan *d, struct pk_dose *out, unsigned max, unsigned *n,
+                  struct kc_error *err);
+
 #endif

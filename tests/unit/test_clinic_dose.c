@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "clinic/dose.h"
+#include "pkpd/simulate.h"
 
 static struct protocol P;
 static int setup(void **state)
@@ -335,6 +336,54 @@ static void property_never_over_hard_limit(void **state)
     assert_true(accepted > 5000 && refused > 5000);
 }
 
+/* The plan reaches the PK engine as mg base with its start and duration; simulated with the
+ * Domino 1984 model the engine sees exactly the planned dose and the infusion end. */
+static void hands_off_to_pk_engine(void **state)
+{
+    (void)state;
+    struct dose_request q = iv(70, 0.5);
+    struct dose_plan d;
+    struct pk_dose pd[2];
+    unsigned n = 0;
+    struct kc_error err = {0};
+    q.duration_min = 40;
+    q.t_start_min = 5;
+    assert_int_equal(dose_plan_compute(&P, &q, &d, &err), 0);
+    assert_int_equal(dose_pk_doses(&d, pd, 2, &n, &err), 0);
+    assert_int_equal(n, 1);
+    double mg;
+    assert_int_equal(pk_dose_amount_mg(&pd[0], 70, &mg, &err), 0);
+    close_to(mg, d.dose_mg_base, 1e-12);
+    close_to(pd[0].start_min, 5, 0);
+    close_to(pd[0].duration_min, 40, 0);
+    const struct pk_model *m;
+    struct pk_indiv ind;
+    struct pk_covariates cov = {70, 40, NAN, PK_SEX_UNKNOWN, 0, 0};
+    assert_int_equal(pk_model_find("domino1984", &m, &err), 0);
+    assert_int_equal(pk_individualize(m, &cov, NULL, 0, &ind, NULL, &err), 0);
+    double times[] = {0, 20, 45, 60, 120};
+    struct pk_point pts[5];
+    struct pk_summary sum;
+    struct pk_sim_request req = {&ind, pd, 1, times, 5, 0, PK_ENGINE_AUTO};
+    if (pk_simulate(&req, pts, &sum, NULL, &err)) fail_msg("%s", err.msg);
+    close_to(sum.total_dose_mg, d.dose_mg_base, 1e-9);
+    close_to(sum.last_input_end_min, 45, 1e-9);
+    assert_true(sum.cmax_ng_per_ml > 0 && pts[0].cp_ng_per_ml == 0);
+    /* nasal esketamine goes as one dose (the engine expands the devices); SC has no model */
+    struct dose_request e;
+    memset(&e, 0, sizeof e);
+    e.route = DOSE_ROUTE_NASAL_ESK;
+    e.age_years = 40;
+    e.fixed_mg = 84;
+    assert_int_equal(dose_plan_compute(&P, &e, &d, &err), 0);
+    assert_int_equal(dose_pk_doses(&d, pd, 2, &n, &err), 0);
+    assert_true(pd[0].route == PK_ROUTE_IN && pd[0].amount == 84);
+    q = iv(70, 0.5);
+    q.route = DOSE_ROUTE_SC;
+    assert_int_equal(dose_plan_compute(&P, &q, &d, &err), 0);
+    assert_int_equal(dose_pk_doses(&d, pd, 2, &n, &err), KC_EUNSUPPORTED);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -346,6 +395,7 @@ int main(void)
         cmocka_unit_test(oral_and_sublingual),
         cmocka_unit_test(titration_loo_2016),
         cmocka_unit_test(property_never_over_hard_limit),
+        cmocka_unit_test(hands_off_to_pk_engine),
     };
     return cmocka_run_group_tests_name("clinic_dose", tests, setup, NULL);
 }
