@@ -90,11 +90,12 @@ int store_open(const struct store_options *opt, struct store **out, struct kc_er
     if ((rc = key_path(opt, st, kp, sizeof kp, err)) || (rc = store__key_load(kp, st->key, err)))
         goto fail;
     if ((rc = st->drv->open(st, url, err))) goto fail;
-    if (!opt->no_migrate) {
+    int cur = 0;
+    if ((rc = store__schema_current(st, &cur, err))) goto fail_close;
+    /* migrate only when behind (a read-only database that is current still opens) */
+    if (!opt->no_migrate && cur < store__migrations_known()) {
         if ((rc = store__apply_migrations(st, NULL, err))) goto fail_close;
     } else {
-        int cur = 0;
-        if ((rc = store__schema_current(st, &cur, err))) goto fail_close;
         if (cur > store__migrations_known()) {
             rc = kc_error_set(err, KC_ECONFLICT, "the database has schema version %d but this "
                               "ketaclinic knows only up to version %d; use a newer ketaclinic",

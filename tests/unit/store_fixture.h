@@ -72,7 +72,7 @@ static void fx_sql(struct store *st, const char *sql)
 }
 
 /* A string unique within this run (patients' MRNs, lots, user names on a shared database). */
-static const char *fx_uniq(const char *prefix)
+__attribute__((unused)) static const char *fx_uniq(const char *prefix)
 {
     static char buf[8][64];
     static int k;

@@ -505,6 +505,59 @@ static void ledger_events_and_discrepancies(void **state)
     store_close(w.st);
 }
 
+/* Property: a random history through the store keeps every balance >= 0, refuses exactly the
+ * movements that would go below zero (writing nothing for them), and verifies afterwards. */
+static void random_ledger_history_verifies(void **state)
+{
+    (void)state;
+    struct kc_error err = {0};
+    struct world w;
+    make_world(&w, 0);
+    static const char *const locs[] = {"safe-1", "cart-1", "cart-2"};
+    int64_t bal[3] = {0, 0, 0};
+    uint64_t s = 0x2545F4914F6CDD1DULL;
+    int refused = 0;
+    for (int step = 0; step < 150; step++) {
+        s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+        int li = (int)(s % 3), ti = (li + 1 + (int)((s >> 8) % 2)) % 3;
+        int kind = (int)((s >> 16) % 5); /* receipt, waste, transfer, adjust, count */
+        int64_t q = (int64_t)((s >> 24) % 50000) + 1;
+        struct ledger_event ev = {.drug = "ketamine", .lot = w.lot, .location = locs[li],
+                                  .to_location = locs[ti], .qty_ug = q, .user = w.nurse,
+                                  .witness = w.witness, .supplier = "Acme",
+                                  .reason = "correction"};
+        static const enum ledger_kind kinds[] = {LEDGER_RECEIPT, LEDGER_WASTE, LEDGER_TRANSFER,
+                                                 LEDGER_ADJUST, LEDGER_COUNT};
+        ev.kind = kinds[kind];
+        if (ev.kind == LEDGER_ADJUST && (s >> 40) % 2) ev.qty_ug = -q;
+        if (ev.kind == LEDGER_COUNT) ev.qty_ug = bal[li];
+        int64_t want = bal[li] + (ev.kind == LEDGER_RECEIPT || ev.kind == LEDGER_ADJUST ? ev.qty_ug
+                                  : ev.kind == LEDGER_COUNT ? 0 : -q);
+        int rc = store_ledger_record(w.st, &fx_who, &ev, NULL, NULL, &err);
+        if (want < 0) {
+            if (rc != KC_ERANGE) fail_msg("step %d: %s of %lld from %lld -> %d", step,
+                                          ledger_kind_name(ev.kind), (long long)q,
+                                          (long long)bal[li], rc);
+            refused++;
+            continue;
+        }
+        assert_ok(rc, err);
+        bal[li] = want;
+        if (ev.kind == LEDGER_TRANSFER) bal[ti] += q;
+    }
+    for (int i = 0; i < 3; i++) {
+        struct sv a[] = {SV_T(w.lot), SV_T(locs[i])};
+        int64_t got = -1;
+        assert_ok(store__q_int(w.st, "SELECT balance_ug FROM ledger_balances WHERE lot = ? AND "
+                                     "location = ?", a, 2, &got, &err), err);
+        assert_int_equal(got, bal[i]);
+        assert_true(got >= 0);
+    }
+    assert_true(refused > 0); /* the history did try to overdraw */
+    assert_chains_intact(w.st);
+    store_close(w.st);
+}
+
 static void users_and_passwords(void **state)
 {
     (void)state;
@@ -651,6 +704,7 @@ int main(void)
         cmocka_unit_test(audit_log_refuses_update_and_delete),
         cmocka_unit_test(audit_verify_names_the_tampered_entry),
         cmocka_unit_test(ledger_events_and_discrepancies),
+        cmocka_unit_test(random_ledger_history_verifies),
         cmocka_unit_test(users_and_passwords),
         cmocka_unit_test(scale_results_are_kept),
         cmocka_unit_test(concurrent_handles_keep_chains_intact),
