@@ -120,18 +120,31 @@ static int titrate(const struct protocol *p, const struct cli_opt *opts, size_t 
     struct kc_error err = {0};
     struct dose_titration t;
     double start = 0, step = 0, ceil_ = 0;
-    if (num("start", cli_get(opts, nopts, "start"), 0.01, 10, &start, &err) ||
-        num("step", cli_get(opts, nopts, "step"), 0.01, 10, &step, &err) ||
-        num("ceiling", cli_get(opts, nopts, "ceiling"), 0.01, 10, &ceil_, &err) ||
-        dose_titrate(p, route, start, step, ceil_, cli_get(opts, nopts, "override-reason"), &t,
-                     &err))
+    if (route == DOSE_ROUTE_ORAL) {
+        /* oral steps are fixed mg (Al Shirawi 2017): --ceiling is in mg */
+        if (cli_get(opts, nopts, "start") || cli_get(opts, nopts, "step")) {
+            kc_error_set(&err, KC_EINVAL, "oral titration: start and step come from the protocol "
+                                          "(oral.start_mg, oral.step_mg)");
+            return cli_fail(&err);
+        }
+        if (num("ceiling", cli_get(opts, nopts, "ceiling"), 1, 5000, &ceil_, &err) ||
+            dose_titrate_oral(p, weight_kg, ceil_, cli_get(opts, nopts, "override-reason"), &t,
+                              &err))
+            return cli_fail(&err);
+    } else if (num("start", cli_get(opts, nopts, "start"), 0.01, 10, &start, &err) ||
+               num("step", cli_get(opts, nopts, "step"), 0.01, 10, &step, &err) ||
+               num("ceiling", cli_get(opts, nopts, "ceiling"), 0.01, 10, &ceil_, &err) ||
+               dose_titrate(p, route, start, step, ceil_, cli_get(opts, nopts, "override-reason"),
+                            &t, &err))
         return cli_fail(&err);
     if (fmt == CLI_FORMAT_JSON) {
         json_t *steps = json_array();
         for (int i = 0; i < t.n; i++) {
             json_t *s = json_pack("{s:i, s:f, s:b}", "session", i + 1, "mg_per_kg", t.mg_per_kg[i],
                                   "needs_override", t.needs_override[i]);
-            if (weight_kg > 0) json_object_set_new(s, "dose_mg_base", json_real(t.mg_per_kg[i] * weight_kg));
+            if (weight_kg > 0)
+                json_object_set_new(s, "dose_mg_base",
+                                    json_real(t.mg[i] > 0 ? t.mg[i] : t.mg_per_kg[i] * weight_kg));
             json_array_append_new(steps, s);
         }
         json_t *o = json_pack("{s:s, s:o, s:f, s:o}", "route", dose_route_name(route), "steps",
@@ -144,8 +157,9 @@ static int titrate(const struct protocol *p, const struct cli_opt *opts, size_t 
     printf("titration %s, sessions at least %g days apart\n", dose_route_name(route),
            t.min_interval_days);
     for (int i = 0; i < t.n; i++) {
-        printf("  session %2d  %.3g mg/kg", i + 1, t.mg_per_kg[i]);
-        if (weight_kg > 0) printf("  %.1f mg (actual weight)", t.mg_per_kg[i] * weight_kg);
+        if (t.mg[i] > 0) printf("  step %2d  %.0f mg  (%.2f mg/kg)", i + 1, t.mg[i], t.mg_per_kg[i]);
+        else printf("  session %2d  %.3g mg/kg", i + 1, t.mg_per_kg[i]);
+        if (weight_kg > 0 && t.mg[i] == 0) printf("  %.1f mg (actual weight)", t.mg_per_kg[i] * weight_kg);
         printf("%s\n", t.needs_override[i] ? "  (prescriber override)" : "");
     }
     clinic_cli_trace_print(stdout, &t.trace);

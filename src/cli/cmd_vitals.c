@@ -20,7 +20,8 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: ketaclinic vitals gate --bp SYS/DIA [--hr N] [--spo2 N]\n"
             "       ketaclinic vitals check --input readings.json\n"
-            "         ({\"now_min\": 15, \"readings\": [{\"t_min\": 0, \"sbp\": 120, \"dbp\": 80,\n"
+            "         ({\"now_min\": 15, [\"infusion_end_min\": 40,] \"readings\": [{\"t_min\": 0,\n"
+            "           \"sbp\": 120, \"dbp\": 80,\n"
             "           \"hr\": 70, \"spo2\": 98}, ...]})\n"
             "       ketaclinic vitals discharge [--esketamine] --since DURATION --aldrete a,r,c,c,s\n"
             "         --baseline-bp SYS/DIA --bp SYS/DIA [--escort] [--mental-status-baseline]\n"
@@ -69,7 +70,7 @@ static int print_alarms(const struct vitals_result *r, int gate, enum cli_format
 }
 
 static int read_json_readings(const char *path, struct vitals_reading *rd, int *n, double *now,
-                              struct kc_error *err)
+                              double *infusion_end, struct kc_error *err)
 {
     char *text = NULL;
     json_error_t jerr;
@@ -88,6 +89,12 @@ static int read_json_readings(const char *path, struct vitals_reading *rd, int *
                                             "most %d readings", MAX_READINGS);
     }
     *now = json_number_value(v);
+    v = json_object_get(root, "infusion_end_min");
+    *infusion_end = json_is_number(v) ? json_number_value(v) : NAN;
+    if (v && !json_is_number(v)) {
+        json_decref(root);
+        return kc_error_set(err, KC_EINVAL, "'infusion_end_min' must be a number");
+    }
     size_t i;
     json_array_foreach(arr, i, v)
     {
@@ -210,15 +217,15 @@ int cmd_vitals(int argc, char **argv)
     if (!strcmp(pos[0], "check")) {
         static struct vitals_reading rd[MAX_READINGS];
         int n = 0;
-        double now = 0;
+        double now = 0, end = NAN;
         const char *path = cli_get(opts, no, "input");
         if (!path) {
             kc_error_set(&err, KC_EINVAL, "vitals check: --input FILE is required");
             return cli_fail(&err);
         }
-        if (read_json_readings(path, rd, &n, &now, &err))
+        if (read_json_readings(path, rd, &n, &now, &end, &err))
             return kc_error_prefix(&err, "%s", path), cli_fail(&err);
-        if (vitals_evaluate(&p, rd, n, now, &r, &err))
+        if (vitals_evaluate(&p, rd, n, now, end, &r, &err))
             return kc_error_prefix(&err, "%s", path), cli_fail(&err);
         return print_alarms(&r, 0, fmt);
     }

@@ -116,6 +116,7 @@ struct dose_titration {
     enum dose_route route;
     int n;
     double mg_per_kg[DOSE_MAX_STEPS]; /* session 1..n */
+    double mg[DOSE_MAX_STEPS];        /* oral: the fixed amount in mg base; 0 for mg/kg routes */
     int needs_override[DOSE_MAX_STEPS];
     double min_interval_days;
     struct protocol_trace trace;
@@ -128,6 +129,15 @@ struct dose_titration {
 int dose_titrate(const struct protocol *p, enum dose_route route, double start_mg_per_kg,
                  double step_mg_per_kg, double ceiling_mg_per_kg, const char *override_reason,
                  struct dose_titration *out, struct kc_error *err);
+
+/* Oral titration (Al Shirawi 2017): oral.start_mg, + oral.step_mg per step, at least
+ * oral.min_interval_days apart, up to ceiling_mg (0 = oral.max_default_mg_per_kg x weight_kg,
+ * rounded down to a whole step).  weight_kg 20-350 is required (per-kg limits).  A ceiling
+ * above oral.hard_limit_mg or oral.hard_limit_mg_per_kg is refused; steps above the default
+ * maximum need override_reason and are flagged. */
+int dose_titrate_oral(const struct protocol *p, double weight_kg, double ceiling_mg,
+                      const char *override_reason, struct dose_titration *out,
+                      struct kc_error *err);
 
 /* The plan as doses for the PK engine (pkpd/simulate.h): amounts in mg base (salt 0, per_kg 0)
  * with start and duration.  Nasal esketamine is ONE pk_dose of the whole amount: the engine

@@ -48,6 +48,8 @@ const struct protocol_entry protocol_table[] = {
      "Al Shirawi, J Clin Psychopharmacol 2017 (50 mg, +25 mg steps)", "V"},
     {"oral.step_mg", 25, "mg", 5, 50,
      "Al Shirawi, J Clin Psychopharmacol 2017 (50 mg, +25 mg steps)", "V"},
+    {"oral.min_interval_days", 3, "days", 2, 14,
+     "Al Shirawi, J Clin Psychopharmacol 2017 (50 mg every 3 days)", "V"},
     {"oral.max_default_mg_per_kg", 2.5, "mg/kg", 0.25, 7,
      ANDRADE_ORAL " (2.0-2.5 mg/kg oral ~ 0.5 mg/kg IV)", "V"},
     {"oral.hard_limit_mg_per_kg", 7, "mg/kg", 1, 7, ANDRADE_ORAL " (reported 0.25-7 mg/kg)", "V"},

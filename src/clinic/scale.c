@@ -245,7 +245,9 @@ int scale_compare(const struct protocol *p, const struct scale_def *def, int bas
     case SCALE_KIND_DEPRESSION:
     case SCALE_KIND_ANXIETY: rk = "response.depression_drop_pct"; break;
     case SCALE_KIND_OCD: rk = "response.ocd_drop_pct"; break;
-    case SCALE_KIND_PTSD: rk = "response.pcl5_drop_points"; break;
+    case SCALE_KIND_PTSD:
+        rk = def->rule == SCALE_RULE_PCL5 ? "response.pcl5_drop_points" : "response.ptsd_drop_pct";
+        break;
     case SCALE_KIND_PAIN: rk = "response.pain_drop_pct"; break;
     default:
         return kc_error_set(err, KC_EUNSUPPORTED, "%s has no response definition", def->name);
@@ -272,7 +274,7 @@ int scale_compare(const struct protocol *p, const struct scale_def *def, int bas
     c.drop_pct = 100.0 * (baseline - current) / (baseline - def->total_min);
     double thr = protocol_use(p, rk, &c.trace);
     double partial = protocol_use(p, "response.partial_drop_pct", &c.trace);
-    if (def->kind == SCALE_KIND_PTSD) {
+    if (def->rule == SCALE_RULE_PCL5) {
         c.response = c.drop_points >= thr;
         c.partial = 0;
         snprintf(c.response_def, sizeof c.response_def,

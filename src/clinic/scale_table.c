@@ -140,6 +140,14 @@ static const struct scale_def pcl5 = {
     pcl5_text, NULL, NULL, NULL, pcl5_bands, N(pcl5_bands),
     "Weathers et al. 2013 / NCPTSD PCL-5 guide (cut-off 31-33; DSM-5 cluster rule)",
     "public domain (US VA NCPTSD): item text shipped"};
+/* CAPS-5 (past-month version): 20 DSM-5 symptom severity items 0-4, total 0-80 (Weathers et al.,
+ * Psychol Assess 2018;30:383).  Clinician-administered; distributed by NCPTSD on request, so
+ * numbered items only.  Response in ketamine PTSD trials: >=30% drop (Feder 2021). */
+static const struct scale_def caps5 = {
+    "caps5", "CAPS-5", SCALE_KIND_PTSD, SCALE_RULE_SUM, 20, 0, 4, NULL, 0, 80,
+    NULL, NULL, NULL, NULL, NULL, 0,
+    "Weathers et al., Psychol Assess 2018;30:383 (20 severity items 0-4; no bands shipped)",
+    "distributed by NCPTSD on request: numbered items only"};
 static const struct scale_def qids = {
     "qids16", "QIDS-SR16", SCALE_KIND_DEPRESSION, SCALE_RULE_QIDS_DOMAINS, 16, 0, 3, NULL, 0, 27,
     NULL, NULL, NULL, NULL, qids_bands, N(qids_bands),
@@ -185,7 +193,7 @@ static const struct scale_def aldrete = {
     "Aldrete, J Clin Anesth 1995;7:89 (5 items 0-2, max 10; pass mark in protocol)",
     "widely reproduced: item text shipped"};
 
-const struct scale_def *const scale_table[] = {&phq9, &phq8,  &gad7,  &pcl5,  &qids,
+const struct scale_def *const scale_table[] = {&phq9, &phq8,  &gad7,  &pcl5,  &caps5, &qids,
                                               &madrs, &hamd, &ybocs, &cssrs, &cadss,
                                               &bprs4, &nrs,  &aldrete};
 const int scale_table_len = N(scale_table);

@@ -99,7 +99,8 @@ static int bp_high(const struct vitals_reading *v, double s, double d)
 }
 
 int vitals_evaluate(const struct protocol *p, const struct vitals_reading *rd, int n,
-                    double now, struct vitals_result *out, struct kc_error *err)
+                    double now, double infusion_end, struct vitals_result *out,
+                    struct kc_error *err)
 {
     struct vitals_result tmp;
     memset(&tmp, 0, sizeof tmp);
@@ -127,7 +128,11 @@ int vitals_evaluate(const struct protocol *p, const struct vitals_reading *rd, i
     double spo2gap = protocol_use(p, "alarm.spo2_gap_min", &tmp.trace);
     double rise = protocol_use(p, "alarm.sbp_rise_mmhg", &tmp.trace);
     double risewin = protocol_use(p, "alarm.rise_window_min", &tmp.trace);
-    double bpint = protocol_use(p, "monitor.bp_interval_min", &tmp.trace);
+    if (!isnan(infusion_end) && !(infusion_end >= 0 && isfinite(infusion_end)))
+        return kc_error_set(err, KC_EINVAL, "infusion end must be >= 0 min");
+    int post = !isnan(infusion_end) && now >= infusion_end;
+    double bpint = protocol_use(p, post ? "monitor.bp_interval_post_min" : "monitor.bp_interval_min",
+                                &tmp.trace);
     int prev_bp = -1, last_bp = -1, last_spo2 = -1, sustained_raised = 0;
     double hr_since = NAN;
     for (int i = 0; i < n; i++) {
@@ -200,7 +205,8 @@ int vitals_evaluate(const struct protocol *p, const struct vitals_reading *rd, i
               last_spo2 < 0 ? 0.0 : now - rd[last_spo2].t_min);
     if (last_bp < 0 || now - rd[last_bp].t_min > bpint + 1e-9)
         alarm(&tmp, "bp-due", VITALS_WARNING, now, "take a BP reading now",
-              "Riva-Posse 2018 (BP every 10 min during infusion)",
+              post ? "Riva-Posse 2018 (BP every 15 min after the infusion)"
+                   : "Riva-Posse 2018 (BP every 10 min during infusion)",
               last_bp < 0 ? "no BP reading" : "last BP %.0f min ago",
               last_bp < 0 ? 0.0 : now - rd[last_bp].t_min);
     *out = tmp;

@@ -49,10 +49,12 @@ int vitals_predose_gate(const struct protocol *p, const struct vitals_reading *r
  *  - SpO2 below alarm.spo2_min_pct: critical;
  *  - SBP rise >= alarm.sbp_rise_mmhg within alarm.rise_window_min: warning;
  *  - missing data: no SpO2 for more than alarm.spo2_gap_min before now: critical; no BP for more
- *    than monitor.bp_interval_min: warning (BP due).
+ *    than monitor.bp_interval_min (monitor.bp_interval_post_min once now >= infusion_end_min;
+ *    pass NAN while infusing or when there is no infusion end): warning (BP due).
  * Unsorted times, readings after now, or implausible values are KC_EINVAL/KC_ERANGE naming the
  * reading (1-based) and parameter. */
 int vitals_evaluate(const struct protocol *p, const struct vitals_reading *readings, int n,
-                    double now_min, struct vitals_result *out, struct kc_error *err);
+                    double now_min, double infusion_end_min, struct vitals_result *out,
+                    struct kc_error *err);
 
 #endif

@@ -200,3 +200,7 @@ echo '{"courses": [{"condition": "trd", "route": "iv", "scale": "phq9", "baselin
 run_kc "outcome out-of-range baseline" 2 outcome --input "$TMP/bad-courses.json"
 expect_err "names the course" 'course 1: PHQ-9 baseline 40 is outside 0-27'
 expect_one_line_err "one line"
+run_kc "dose titrate oral" 0 dose --route oral --titrate --weight 70 --format json
+expect_json "Al Shirawi steps to 2.5 mg/kg" "[s['dose_mg_base'] for s in d['steps']]" "[50.0, 75.0, 100.0, 125.0, 150.0, 175.0]"
+run_kc "score caps5 with baseline" 0 score caps5 2,2,2,2,2,2,2,2,2,1,1,1,1,1,1,1,0,0,0,0 --baseline 40 --format json
+expect_json "CAPS-5 30% response" "(d['total'], d['change']['response'])" "(25, True)"

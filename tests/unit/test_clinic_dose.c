@@ -245,6 +245,21 @@ static void titration_loo_2016(void **state)
     assert_true(t.needs_override[2] && !t.needs_override[1]);
     assert_int_equal(dose_titrate(&P, DOSE_ROUTE_IV, 0.5, 0.2, 1.2, "r", &t, &err), KC_ERANGE);
     assert_int_equal(dose_titrate(&P, DOSE_ROUTE_ORAL, 0, 0, 0, NULL, &t, &err), KC_EUNSUPPORTED);
+    /* Al Shirawi 2017: 50 mg, +25 mg per step, every 3 days; default ceiling 2.5 mg/kg x 70 kg
+     * = 175 mg (Andrade: ~2-2.5 mg/kg oral ~ 0.5 mg/kg IV) */
+    assert_int_equal(dose_titrate_oral(&P, 70, 0, NULL, &t, &err), 0);
+    assert_int_equal(t.n, 6);
+    close_to(t.mg[0], 50, 0);
+    close_to(t.mg[1], 75, 0);
+    close_to(t.mg[5], 175, 0);
+    close_to(t.min_interval_days, 3, 0);
+    assert_int_equal(dose_titrate_oral(&P, 70, 250, NULL, &t, &err), KC_ERANGE);
+    assert_non_null(strstr(err.msg, "needs a prescriber override"));
+    assert_int_equal(dose_titrate_oral(&P, 70, 250, "r", &t, &err), 0);
+    assert_true(t.needs_override[t.n - 1] && !t.needs_override[0]);
+    assert_int_equal(dose_titrate_oral(&P, 70, 325, "r", &t, &err), KC_ERANGE);
+    assert_non_null(strstr(err.msg, "oral.hard_limit_mg"));
+    assert_int_equal(dose_titrate_oral(&P, 0, 0, NULL, &t, &err), KC_EINVAL);
 }
 
 /* Property: whatever the request (random routes, weights, doses, overrides, clinic protocols

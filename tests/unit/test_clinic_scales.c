@@ -287,6 +287,12 @@ static void response_remission_relapse(void **state)
     assert_true(c.response);
     assert_int_equal(scale_compare(&P, scale_find("pcl5"), 50, 41, 0, &c, &err), 0);
     assert_false(c.response);
+    /* CAPS-5: >=30% drop (Feder, Am J Psychiatry 2021) */
+    assert_int_equal(scale_compare(&P, scale_find("caps5"), 40, 28, 0, &c, &err), 0);
+    assert_true(c.response);
+    assert_non_null(strstr(c.response_def, "response.ptsd_drop_pct"));
+    assert_int_equal(scale_compare(&P, scale_find("caps5"), 40, 29, 0, &c, &err), 0);
+    assert_false(c.response);
     assert_int_equal(scale_compare(&P, scale_find("phq9"), 0, 0, 0, &c, &err), KC_EINVAL);
     assert_int_equal(scale_compare(&P, scale_find("phq9"), 28, 0, 0, &c, &err), KC_EINVAL);
     assert_int_equal(scale_compare(&P, scale_find("cadss"), 20, 0, 0, &c, &err),

@@ -66,34 +66,34 @@ static void intra_session_alarms(void **state)
     struct kc_error err = {0};
     struct vitals_reading a[] = {R(0, 130, 80, 80, 98), R(10, 185, 100, 85, 98),
                                  R(15, 186, 104, 88, 97)};
-    assert_int_equal(vitals_evaluate(&P, a, 3, 15, &r, &err), 0);
+    assert_int_equal(vitals_evaluate(&P, a, 3, 15, NAN, &r, &err), 0);
     assert_int_equal(find(&r, "bp-sustained")->severity, VITALS_CRITICAL);
     assert_true(find(&r, "bp-sustained")->t_min == 15);
     assert_non_null(find(&r, "sbp-rise")); /* +55 in 10 min */
     /* one high reading only: warning, recheck */
-    assert_int_equal(vitals_evaluate(&P, a, 2, 10, &r, &err), 0);
+    assert_int_equal(vitals_evaluate(&P, a, 2, 10, NAN, &r, &err), 0);
     assert_null(find(&r, "bp-sustained"));
     assert_int_equal(find(&r, "bp-high")->severity, VITALS_WARNING);
     /* two high readings only 3 min apart: not yet sustained */
     struct vitals_reading b[] = {R(0, 185, 100, 80, 98), R(3, 185, 100, 80, 98)};
-    assert_int_equal(vitals_evaluate(&P, b, 2, 3, &r, &err), 0);
+    assert_int_equal(vitals_evaluate(&P, b, 2, 3, NAN, &r, &err), 0);
     assert_null(find(&r, "bp-sustained"));
     /* > 200/120 once: critical */
     struct vitals_reading c[] = {R(0, 205, 100, 80, 98)};
-    assert_int_equal(vitals_evaluate(&P, c, 1, 0, &r, &err), 0);
+    assert_int_equal(vitals_evaluate(&P, c, 1, 0, NAN, &r, &err), 0);
     assert_int_equal(find(&r, "bp-single")->severity, VITALS_CRITICAL);
     /* HR > 120 for 5 min */
     struct vitals_reading h[] = {R(0, 120, 80, 125, 98), R(2, NAN, NAN, 126, 98),
                                  R(5, 121, 80, 124, 98)};
-    assert_int_equal(vitals_evaluate(&P, h, 3, 5, &r, &err), 0);
+    assert_int_equal(vitals_evaluate(&P, h, 3, 5, NAN, &r, &err), 0);
     assert_non_null(find(&r, "hr-sustained"));
-    assert_int_equal(vitals_evaluate(&P, h, 2, 2, &r, &err), 0);
+    assert_int_equal(vitals_evaluate(&P, h, 2, 2, NAN, &r, &err), 0);
     assert_null(find(&r, "hr-sustained"));
     /* SpO2 below 92 */
     struct vitals_reading s[] = {R(0, 120, 80, 80, 91)};
-    assert_int_equal(vitals_evaluate(&P, s, 1, 0, &r, &err), 0);
+    assert_int_equal(vitals_evaluate(&P, s, 1, 0, NAN, &r, &err), 0);
     assert_int_equal(find(&r, "spo2-low")->severity, VITALS_CRITICAL);
-    assert_int_equal(vitals_evaluate(&P, s, 1, 0.5, &r, &err), 0);
+    assert_int_equal(vitals_evaluate(&P, s, 1, 0.5, NAN, &r, &err), 0);
     assert_null(find(&r, "spo2-missing"));
 }
 
@@ -104,24 +104,29 @@ static void missing_data(void **state)
     struct vitals_result r;
     struct kc_error err = {0};
     struct vitals_reading a[] = {R(0, 120, 80, 80, 98), R(5, NAN, NAN, 80, 98)};
-    assert_int_equal(vitals_evaluate(&P, a, 2, 6.5, &r, &err), 0);
+    assert_int_equal(vitals_evaluate(&P, a, 2, 6.5, NAN, &r, &err), 0);
     assert_int_equal(find(&r, "spo2-missing")->severity, VITALS_CRITICAL);
     assert_null(find(&r, "bp-due"));
-    assert_int_equal(vitals_evaluate(&P, a, 2, 11, &r, &err), 0);
+    assert_int_equal(vitals_evaluate(&P, a, 2, 11, NAN, &r, &err), 0);
     assert_non_null(find(&r, "bp-due"));
-    assert_int_equal(vitals_evaluate(&P, NULL, 0, 0, &r, &err), 0);
+    /* after the infusion ended BP is due every 15 min (Riva-Posse 2018) */
+    assert_int_equal(vitals_evaluate(&P, a, 2, 11, 10, &r, &err), 0);
+    assert_null(find(&r, "bp-due"));
+    assert_int_equal(vitals_evaluate(&P, a, 2, 15.5, 10, &r, &err), 0);
+    assert_non_null(find(&r, "bp-due"));
+    assert_int_equal(vitals_evaluate(&P, NULL, 0, 0, NAN, &r, &err), 0);
     assert_non_null(find(&r, "spo2-missing"));
     /* unsorted and future readings are refused, naming the reading */
     struct vitals_reading u[] = {R(5, 120, 80, 80, 98), R(1, 120, 80, 80, 98)};
-    assert_int_equal(vitals_evaluate(&P, u, 2, 6, &r, &err), KC_EINVAL);
+    assert_int_equal(vitals_evaluate(&P, u, 2, 6, NAN, &r, &err), KC_EINVAL);
     assert_non_null(strstr(err.msg, "reading 2"));
-    assert_int_equal(vitals_evaluate(&P, a, 2, 4, &r, &err), KC_EINVAL);
+    assert_int_equal(vitals_evaluate(&P, a, 2, 4, NAN, &r, &err), KC_EINVAL);
     /* a clinic override moves the threshold, and the trace says so */
     struct protocol q;
     protocol_init_default(&q);
     assert_int_equal(protocol_apply_override(&q, "{\"clinic\":\"c\",\"overrides\":{\"alarm.spo2_min_pct\":90}}", &err), 0);
     struct vitals_reading s[] = {R(0, 120, 80, 80, 91)};
-    assert_int_equal(vitals_evaluate(&q, s, 1, 0, &r, &err), 0);
+    assert_int_equal(vitals_evaluate(&q, s, 1, 0, NAN, &r, &err), 0);
     assert_null(find(&r, "spo2-low"));
     assert_string_equal(r.trace.version, "kc-default-2026.1+c");
 }
