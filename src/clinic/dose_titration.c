@@ -49,14 +49,13 @@ int dose_titrate(const struct protocol *p, enum dose_route route, double start_m
                             ceil_, dmax, max_key[route]);
     if (step < 0.01)
         return kc_error_set(err, KC_EINVAL, "titration step %g mg/kg: at least 0.01", step);
-    double v = start;
     while (t.n < DOSE_MAX_STEPS) {
+        double v = start + step * t.n; /* no accumulated rounding */
         if (v > ceil_ - 1e-9) v = ceil_;
-        t.mg_per_kg[t.n] = fmin(round(v * 1000.0) / 1000.0, ceil_);
-        t.needs_override[t.n] = t.mg_per_kg[t.n] > dmax + 1e-9;
+        t.mg_per_kg[t.n] = v;
+        t.needs_override[t.n] = v > dmax + 1e-9;
         t.n++;
         if (v >= ceil_) break;
-        v += step;
     }
     if (t.mg_per_kg[t.n - 1] < ceil_ - 1e-9)
         return kc_error_set(err, KC_ELIMIT, "titration needs more than %d steps", DOSE_MAX_STEPS);

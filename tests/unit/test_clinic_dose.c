@@ -351,6 +351,43 @@ static void property_never_over_hard_limit(void **state)
     assert_true(accepted > 5000 && refused > 5000);
 }
 
+/* Property: titration steps never pass the route's hard limit, rise monotonically and end at
+ * the ceiling; oral steps never pass either oral limit. */
+static void property_titration_within_limits(void **state)
+{
+    (void)state;
+    static const char *const hard[] = {"iv.hard_limit_mg_per_kg", "im.hard_limit_mg_per_kg",
+                                       "sc.hard_limit_mg_per_kg"};
+    int ok = 0;
+    for (int iter = 0; iter < 20000; iter++) {
+        struct dose_titration t;
+        struct kc_error err = {0};
+        enum dose_route r = (enum dose_route)(urand() * 4); /* includes ORAL */
+        const char *why = urand() < 0.5 ? "reason" : NULL;
+        int rc;
+        if (r == DOSE_ROUTE_ORAL) {
+            double w = 20 + urand() * 330;
+            rc = dose_titrate_oral(&P, w, urand() < 0.3 ? 0 : urand() * 700, why, &t, &err);
+            if (rc) continue;
+            for (int i = 0; i < t.n; i++) {
+                check_key_max(&P, "oral.hard_limit_mg", t.mg[i]);
+                check_key_max(&P, "oral.hard_limit_mg_per_kg", t.mg[i] / w);
+            }
+        } else {
+            rc = dose_titrate(&P, r, urand() * 1.2, urand() * 0.4, urand() * 1.5, why, &t, &err);
+            if (rc) continue;
+            for (int i = 0; i < t.n; i++) check_key_max(&P, hard[r], t.mg_per_kg[i]);
+        }
+        ok++;
+        for (int i = 1; i < t.n; i++)
+            if (!(t.mg_per_kg[i] > t.mg_per_kg[i - 1]))
+                fail_msg("route %d step %d: %.6g after %.6g (n %d)", r, i + 1, t.mg_per_kg[i],
+                         t.mg_per_kg[i - 1], t.n);
+        assert_true(why || !t.needs_override[t.n - 1]);
+    }
+    assert_true(ok > 2000);
+}
+
 /* The plan reaches the PK engine as mg base with its start and duration; simulated with the
  * Domino 1984 model the engine sees exactly the planned dose and the infusion end. */
 static void hands_off_to_pk_engine(void **state)
@@ -411,6 +448,7 @@ int main(void)
         cmocka_unit_test(titration_loo_2016),
         cmocka_unit_test(property_never_over_hard_limit),
         cmocka_unit_test(hands_off_to_pk_engine),
+        cmocka_unit_test(property_titration_within_limits),
     };
     return cmocka_run_group_tests_name("clinic_dose", tests, setup, NULL);
 }
