@@ -127,6 +127,12 @@ const struct protocol_entry protocol_table[] = {
      "product decision (BP/HR back to baseline within 1.5 h, Szarmach 2020)", "?"},
     {"discharge.min_observation_esk_min", 120, "min", 120, 480,
      SPRAVATO " (>=2 h post-dose regardless of score)", "V"},
+    /* Scale cut-offs where sources disagree (clinical.md s4); the other bands are the published
+     * instruments' own (scale_table.c) */
+    {"scale.pcl5_cutoff", 33, "points", 31, 38,
+     "NCPTSD PCL-5 guide (provisional cut-off 31-33; older guide 38)", "S"},
+    {"scale.madrs_severe_min", 35, "points", 31, 35,
+     "clinical.md s4 (35-60 severe; Mueller 2003 suggests 31)", "S/?"},
     /* Response, remission, relapse (clinical.md s4) */
     {"response.depression_drop_pct", 50, "%", 40, 60,
      "standard definition (>=50% drop from baseline), clinical.md s4", "V"},

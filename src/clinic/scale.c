@@ -228,6 +228,13 @@ int scale_score(const struct protocol *p, const struct scale_def *def, const int
         return kc_error_set(err, KC_ENUMERIC, "%s total %d outside %d-%d (table error)",
                             def->name, r.total, def->total_min, def->total_max);
     r.band = r.has_total ? band_of(def, r.total) : NULL;
+    if (def->rule == SCALE_RULE_PCL5) { /* cut-off 31-33 (NCPTSD) or 38: a protocol entry */
+        double cut = protocol_use(p, "scale.pcl5_cutoff", &r.trace);
+        r.band = r.total >= cut ? def->bands[1].label : def->bands[0].label;
+    }
+    if (strcmp(def->key, "madrs") == 0 && /* severe from 35, or 31 (Mueller 2003) */
+        r.total >= protocol_use(p, "scale.madrs_severe_min", &r.trace))
+        r.band = def->bands[def->n_bands - 1].label;
     *out = r;
     return KC_OK;
 }

@@ -75,9 +75,10 @@ static const char *const pcl5_text[] = {
     "Having difficulty concentrating?",
     "Trouble falling or staying asleep?",
 };
-/* Provisional cut-off 31-33 (NCPTSD; older guide 38): we band at 33, the upper end. */
-static const struct scale_band pcl5_bands[] = {{0, 32, "below provisional PTSD cut-off (33)"},
-                                               {33, 80, "probable PTSD (cut-off 31-33)"}};
+/* Provisional cut-off 31-33 (NCPTSD; older guide 38): the protocol entry scale.pcl5_cutoff
+ * (default 33) moves the boundary; these are the default bands. */
+static const struct scale_band pcl5_bands[] = {{0, 32, "below the provisional PTSD cut-off"},
+                                               {33, 80, "probable PTSD"}};
 
 /* QIDS-SR16: Rush et al., Biol Psychiatry 2003;54:573; bands per ids-qids.org. */
 static const struct scale_band qids_bands[] = {

@@ -97,8 +97,8 @@ static void other_bands(void **state)
     expect_band("hamd17", 8, "mild");
     expect_band("hamd17", 24, "severe");
     expect_band("hamd17", 52, "severe");
-    expect_band("pcl5", 32, "below provisional PTSD cut-off (33)");
-    expect_band("pcl5", 33, "probable PTSD (cut-off 31-33)");
+    expect_band("pcl5", 32, "below the provisional PTSD cut-off");
+    expect_band("pcl5", 33, "probable PTSD");
 }
 
 static int score(const char *key, const char *text, struct scale_result *r, struct kc_error *err)
@@ -230,6 +230,39 @@ static void subscores(void **state)
     assert_int_equal(r.sub[0].value, 6);
 }
 
+/* Disputed cut-offs are protocol entries: PCL-5 31-33 or 38 (NCPTSD), MADRS severe 35 or 31
+ * (Mueller 2003). */
+static void disputed_cutoffs_follow_protocol(void **state)
+{
+    (void)state;
+    struct protocol q;
+    struct scale_result r;
+    struct kc_error err = {0};
+    int items[SCALE_MAX_ITEMS];
+    protocol_init_default(&q);
+    assert_int_equal(protocol_apply_override(&q,
+                                             "{\"clinic\":\"c\",\"overrides\":{\"scale.pcl5_cutoff\":"
+                                             "31,\"scale.madrs_severe_min\":31}}",
+                                             &err),
+                     0);
+    fill(scale_find("pcl5"), 31, items);
+    assert_int_equal(scale_score(&q, scale_find("pcl5"), items, 20, &r, &err), 0);
+    assert_string_equal(r.band, "probable PTSD");
+    assert_int_equal(scale_score(&P, scale_find("pcl5"), items, 20, &r, &err), 0);
+    assert_string_equal(r.band, "below the provisional PTSD cut-off");
+    fill(scale_find("madrs"), 32, items);
+    assert_int_equal(scale_score(&q, scale_find("madrs"), items, 10, &r, &err), 0);
+    assert_string_equal(r.band, "severe");
+    assert_int_equal(scale_score(&P, scale_find("madrs"), items, 10, &r, &err), 0);
+    assert_string_equal(r.band, "moderate");
+    assert_string_equal(r.trace.keys[0], "scale.madrs_severe_min");
+    assert_int_equal(protocol_apply_override(&q,
+                                             "{\"clinic\":\"c\",\"overrides\":{\"scale.pcl5_cutoff\":"
+                                             "25}}",
+                                             &err),
+                     KC_ERANGE);
+}
+
 /* Aldrete 1995: 5 items 0-2; pass mark >=9 (protocol discharge.aldrete_pass). */
 static void aldrete_pass_mark(void **state)
 {
@@ -353,6 +386,7 @@ int main(void)
         cmocka_unit_test(errors_name_the_item),
         cmocka_unit_test(subscores),
         cmocka_unit_test(aldrete_pass_mark),
+        cmocka_unit_test(disputed_cutoffs_follow_protocol),
         cmocka_unit_test(response_remission_relapse),
         cmocka_unit_test(property_scores_stay_in_range),
     };
