@@ -98,6 +98,12 @@ int api_scales_add(struct api_req *r);
 int api_pk_simulate(struct api_req *r);
 int api_audit_list(struct api_req *r);
 int api_ledger_balances(struct api_req *r);
+int api_patients_list(struct api_req *r);
+int api_sessions_list(struct api_req *r);
+int api_vitals_list(struct api_req *r);
+int api_side_effects_list(struct api_req *r);
+int api_side_effects_add(struct api_req *r);
+int api_scales_list(struct api_req *r);
 int api_fhir_metadata(struct api_req *r);
 int api_fhir_patient(struct api_req *r);
 

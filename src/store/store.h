@@ -245,4 +245,51 @@ int store_backup(struct store *st, const struct store_actor *who, const char *pa
 int store_restore(struct store *st, const struct store_actor *who, const char *path,
                   struct kc_error *err);
 
+/* ---- lists and session records (store_lists.c) ---------------------------------------------- */
+/* Each list is one audited read; fn is called per row (a non-zero return stops and is returned);
+ * at most 1000 rows (vitals: 20000). */
+/* Patients whose MRN, family or given name starts with query (case-insensitive; NULL = all). */
+int store_patient_list(struct store *st, const struct store_actor *who, const char *query,
+                       int64_t limit, int64_t offset,
+                       int (*fn)(void *ctx, const struct store_patient *p), void *ctx,
+                       struct kc_error *err);
+struct store_session_row {
+    struct store_session s;
+    char mrn[32], family_name[64], given_name[64];
+};
+/* Sessions of one patient (patient_id 0 = all) planned in [from, to) (NULL = open), by time. */
+int store_session_list(struct store *st, const struct store_actor *who, int64_t patient_id,
+                       const char *from, const char *to,
+                       int (*fn)(void *ctx, const struct store_session_row *s), void *ctx,
+                       struct kc_error *err);
+struct store_vital_row {
+    int64_t id; /* increasing: ?after=id gives only newer rows (live views) */
+    char at[32], code[8];
+    double value;
+};
+int store_vitals_list(struct store *st, const struct store_actor *who, int64_t session_id,
+                      int64_t after_id, int64_t limit,
+                      int (*fn)(void *ctx, const struct store_vital_row *v), void *ctx,
+                      struct kc_error *err);
+struct store_scale_row {
+    int64_t id, session_id;
+    char scale[32], at[32];
+    int total;
+};
+/* A patient's scale results, oldest first (scale NULL = all scales). */
+int store_scale_list(struct store *st, const struct store_actor *who, int64_t patient_id,
+                     const char *scale, int (*fn)(void *ctx, const struct store_scale_row *s),
+                     void *ctx, struct kc_error *err);
+/* A side effect seen in a session; severity "mild" | "moderate" | "severe". */
+int store_side_effect_add(struct store *st, const struct store_actor *who, int64_t session_id,
+                          const char *at, const char *code, const char *severity,
+                          const char *notes, int64_t *id, struct kc_error *err);
+struct store_side_effect_row {
+    int64_t id;
+    char at[32], code[32], severity[12], notes[STORE_TEXT_MAX];
+};
+int store_side_effect_list(struct store *st, const struct store_actor *who, int64_t session_id,
+                           int (*fn)(void *ctx, const struct store_side_effect_row *s), void *ctx,
+                           struct kc_error *err);
+
 #endif

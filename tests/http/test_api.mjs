@@ -242,3 +242,39 @@ test('graceful shutdown finishes requests in flight and loses nothing acknowledg
   const n = Number(execFileSync('sqlite3', [`${s2.dir}/kc.db`, 'SELECT count(*) FROM vitals'], { encoding: 'utf8' }).trim());
   assert.equal(n, acked * 500, `acknowledged ${acked} batches`);
 });
+
+test('lists: patient search, the day\'s sessions, vitals with alarms, side effects, scale trajectory', async () => {
+  const found = await as.nurse.get('/api/patients?q=do&limit=10');
+  assert.equal(found.status, 200);
+  assert.ok(found.json.patients.some((p) => p.id === patientId));
+  assert.equal((await as.nurse.get('/api/patients?q=zzz')).json.patients.length, 0);
+  assert.equal((await as.nurse.get('/api/patients?limit=0')).status, 400);
+  const day = await as.desk.get('/api/sessions?date=2026-12-01');
+  assert.equal(day.status, 200);
+  assert.ok(day.json.sessions.some((s) => s.id === sessionId && s.family_name === 'Doe' && s.chair === 'chair-1'));
+  assert.equal((await as.desk.get('/api/sessions?date=2026-12-02')).json.sessions.filter((s) => s.id === sessionId).length, 0);
+  assert.equal((await as.desk.get('/api/sessions?date=12/01/2026')).status, 400);
+  // a systolic of 205 is above the single-reading alarm (protocol alarm.sbp_single_mmhg 200)
+  const before = await as.nurse.get(`/api/sessions/${sessionId}/vitals`);
+  assert.equal(before.json.alarms.filter((a) => a.severity === 'critical').length, 0);
+  await as.nurse.post(`/api/sessions/${sessionId}/vitals`, { observations: [
+    { at: '2026-12-01T09:40:00Z', code: 'sbp', value: 205 }, { at: '2026-12-01T09:40:00Z', code: 'dbp', value: 100 },
+    { at: '2026-12-01T09:40:00Z', code: 'spo2', value: 97 }] });
+  const after = await as.nurse.get(`/api/sessions/${sessionId}/vitals?after=${before.json.last_id}`);
+  assert.equal(after.json.observations.length, 3, 'only the new rows');
+  assert.ok(after.json.alarms.some((a) => a.severity === 'critical' && a.id.startsWith('bp')), JSON.stringify(after.json.alarms));
+  const se = await as.nurse.post(`/api/sessions/${sessionId}/side-effects`, { code: 'nausea', severity: 'mild', notes: 'ondansetron 4 mg' });
+  assert.equal(se.status, 201);
+  assert.equal((await as.nurse.post(`/api/sessions/${sessionId}/side-effects`, { code: 'nausea', severity: 'awful' })).status, 422);
+  assert.equal((await as.desk.get(`/api/sessions/${sessionId}/side-effects`)).status, 403);
+  const list = await as.nurse.get(`/api/sessions/${sessionId}/side-effects`);
+  assert.equal(list.json.side_effects[0].code, 'nausea');
+  await as.nurse.post(`/api/patients/${patientId}/scales`, { scale: 'phq9', answers: [0, 1, 0, 1, 1, 0, 1, 0, 0], at: '2026-12-20T09:00:00Z' });
+  const traj = await as.prescriber.get(`/api/patients/${patientId}/scales?scale=phq9`);
+  assert.equal(traj.status, 200);
+  const last = traj.json.results.at(-1);
+  assert.equal(last.total, 4);
+  assert.equal(last.change.baseline, 11);
+  assert.equal(last.change.response, true, '11 -> 4 is a 64% drop');
+  assert.equal((await as.desk.get(`/api/patients/${patientId}/scales`)).status, 403);
+});

@@ -1,0 +1,290 @@
+/* api_lists.c — the lists the UI works from: patient search, the day's sessions, a session's
+ * vitals with their alarms (src/clinic/vitals), side effects, and a patient's scale trajectory
+ * with response and remission against the course baseline (src/clinic/scale). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "clinic/plausibility.h"
+#include "clinic/protocol.h"
+#include "clinic/scale.h"
+#include "clinic/vitals.h"
+#include "http/api.h"
+
+static int query_int(struct api_req *r, const char *name, long long min, long long max, long long *out)
+{
+    const char *v = api_query(r, name);
+    if (!v) return 0;
+    char *end;
+    long long x = strtoll(v, &end, 10);
+    if (!*v || *end || x < min || x > max)
+        return api_error(r, 400, name, "query parameter '%s' must be a whole number %lld-%lld", name, min, max);
+    *out = x;
+    return 0;
+}
+
+static int patient_item(void *ctx, const struct store_patient *p)
+{
+    json_array_append_new((json_t *)ctx, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)p->id, "mrn",
+                                                   p->mrn, "family_name", p->family_name, "given_name",
+                                                   p->given_name, "birth_date", p->birth_date, "sex", p->sex));
+    return 0;
+}
+
+int api_patients_list(struct api_req *r)
+{
+    long long limit = 100, offset = 0;
+    if (query_int(r, "limit", 1, 1000, &limit) || query_int(r, "offset", 0, 1000000, &offset)) return r->status;
+    const char *q = api_query(r, "q");
+    json_t *rows = json_array();
+    struct kc_error err = {0};
+    if (store_patient_list(r->st, &r->actor, q, limit, offset, patient_item, rows, &err)) {
+        json_decref(rows);
+        return api_from_error(r, &err);
+    }
+    return api_json(r, 200, json_pack("{s:o, s:I, s:I}", "patients", rows, "limit", (json_int_t)limit, "offset",
+                                      (json_int_t)offset));
+}
+
+static const char *status_name(enum store_session_status s)
+{
+    static const char *n[] = {"planned", "started", "ended", "cancelled"};
+    return (unsigned)s < 4 ? n[s] : "unknown";
+}
+
+static int session_item(void *ctx, const struct store_session_row *s)
+{
+    json_array_append_new((json_t *)ctx,
+                          json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)s->s.id,
+                                    "patient_id", (json_int_t)s->s.patient_id, "mrn", s->mrn, "family_name",
+                                    s->family_name, "given_name", s->given_name, "status", status_name(s->s.status),
+                                    "chair", s->s.chair, "staff", s->s.staff, "planned_at", s->s.planned_at,
+                                    "started_at", s->s.started_at, "ended_at", s->s.ended_at));
+    return 0;
+}
+
+/* ?date=YYYY-MM-DD (UTC day) and/or ?patient_id=N */
+int api_sessions_list(struct api_req *r)
+{
+    long long pid = 0;
+    if (query_int(r, "patient_id", 1, INT64_MAX, &pid)) return r->status;
+    const char *date = api_query(r, "date");
+    char from[32] = "", to[32] = "";
+    if (date) {
+        struct tm tm;
+        memset(&tm, 0, sizeof tm);
+        int y, m, d;
+        if (strlen(date) != 10 || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+            return api_error(r, 400, "date", "'date' must be YYYY-MM-DD");
+        tm.tm_year = y - 1900;
+        tm.tm_mon = m - 1;
+        tm.tm_mday = d;
+        time_t t0 = timegm(&tm), t1 = t0 + 86400;
+        struct tm a, b;
+        gmtime_r(&t0, &a);
+        gmtime_r(&t1, &b);
+        strftime(from, sizeof from, "%Y-%m-%dT00:00:00Z", &a);
+        strftime(to, sizeof to, "%Y-%m-%dT00:00:00Z", &b);
+    }
+    json_t *rows = json_array();
+    struct kc_error err = {0};
+    if (store_session_list(r->st, &r->actor, pid, date ? from : NULL, date ? to : NULL, session_item, rows, &err)) {
+        json_decref(rows);
+        return api_from_error(r, &err);
+    }
+    return api_json(r, 200, json_pack("{s:o}", "sessions", rows));
+}
+
+/* Vitals of a session, with readings grouped by time for the alarm rules. */
+#define MAX_READINGS 4096
+struct vit_ctx {
+    json_t *rows;
+    struct vitals_reading *rd;
+    char (*at)[32];
+    int n;
+    int64_t last_id;
+    time_t t0;
+};
+
+static time_t parse_time(const char *at)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    if (sscanf(at, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+               &tm.tm_sec) != 6)
+        return 0;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return timegm(&tm);
+}
+
+static int vital_item(void *ctx, const struct store_vital_row *v)
+{
+    struct vit_ctx *c = ctx;
+    const struct plaus_vital *pv = plaus_vital_find(v->code);
+    json_array_append_new(c->rows, json_pack("{s:I, s:s, s:s, s:f, s:s}", "id", (json_int_t)v->id, "at", v->at, "code",
+                                             v->code, "value", v->value, "unit", pv ? pv->unit : ""));
+    c->last_id = v->id;
+    /* group into readings by identical time */
+    int k = -1;
+    for (int i = c->n - 1; i >= 0 && i >= c->n - 8; i--)
+        if (strcmp(c->at[i], v->at) == 0) k = i;
+    if (k < 0) {
+        if (c->n >= MAX_READINGS) return 0;
+        k = c->n++;
+        snprintf(c->at[k], 32, "%s", v->at);
+        c->rd[k] = (struct vitals_reading){0, NAN, NAN, NAN, NAN};
+    }
+    if (strcmp(v->code, "sbp") == 0) c->rd[k].sbp_mmhg = v->value;
+    else if (strcmp(v->code, "dbp") == 0) c->rd[k].dbp_mmhg = v->value;
+    else if (strcmp(v->code, "hr") == 0) c->rd[k].hr_bpm = v->value;
+    else if (strcmp(v->code, "spo2") == 0) c->rd[k].spo2_pct = v->value;
+    return 0;
+}
+
+static int cmp_reading(const void *a, const void *b)
+{
+    double x = ((const struct vitals_reading *)a)->t_min, y = ((const struct vitals_reading *)b)->t_min;
+    return (x > y) - (x < y);
+}
+
+int api_vitals_list(struct api_req *r)
+{
+    int64_t id;
+    long long after = 0;
+    if (api_param_id(r, 0, &id) || query_int(r, "after", 0, INT64_MAX, &after)) return r->status;
+    static _Thread_local struct vitals_reading rd[MAX_READINGS];
+    static _Thread_local char at[MAX_READINGS][32];
+    struct vit_ctx c = {json_array(), rd, at, 0, after, 0};
+    struct kc_error err = {0};
+    /* alarms need the whole session; the rows returned are those after ?after= */
+    if (store_vitals_list(r->st, &r->actor, id, 0, 0, vital_item, &c, &err)) {
+        json_decref(c.rows);
+        return api_from_error(r, &err);
+    }
+    json_t *rows = json_array();
+    size_t i;
+    json_t *v;
+    json_array_foreach(c.rows, i, v) if (json_integer_value(json_object_get(v, "id")) > after)
+        json_array_append(rows, v);
+    json_decref(c.rows);
+    json_t *alarms = json_array();
+    if (c.n > 0) {
+        time_t t0 = parse_time(at[0]);
+        for (int k = 0; k < c.n; k++) rd[k].t_min = (double)(parse_time(at[k]) - t0) / 60.0;
+        qsort(rd, (size_t)c.n, sizeof rd[0], cmp_reading);
+        struct protocol p;
+        protocol_init_default(&p);
+        struct vitals_result res;
+        double now = rd[c.n - 1].t_min;
+        if (vitals_evaluate(&p, rd, c.n, now, NAN, &res, &err) == 0)
+            for (int k = 0; k < res.n_alarms; k++)
+                json_array_append_new(alarms, json_pack("{s:s, s:s, s:f, s:s, s:s, s:s}", "id", res.alarms[k].id,
+                                                        "severity", vitals_severity_name(res.alarms[k].severity),
+                                                        "t_min", res.alarms[k].t_min, "text", res.alarms[k].text,
+                                                        "action", res.alarms[k].action ? res.alarms[k].action : "",
+                                                        "source", res.alarms[k].source ? res.alarms[k].source : ""));
+    }
+    return api_json(r, 200, json_pack("{s:I, s:o, s:o, s:I}", "session_id", (json_int_t)id, "observations", rows,
+                                      "alarms", alarms, "last_id", (json_int_t)c.last_id));
+}
+
+static int side_effect_item(void *ctx, const struct store_side_effect_row *s)
+{
+    json_array_append_new((json_t *)ctx, json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)s->id, "at", s->at,
+                                                   "code", s->code, "severity", s->severity, "notes", s->notes));
+    return 0;
+}
+
+int api_side_effects_list(struct api_req *r)
+{
+    int64_t id;
+    if (api_param_id(r, 0, &id)) return r->status;
+    json_t *rows = json_array();
+    struct kc_error err = {0};
+    if (store_side_effect_list(r->st, &r->actor, id, side_effect_item, rows, &err)) {
+        json_decref(rows);
+        return api_from_error(r, &err);
+    }
+    return api_json(r, 200, json_pack("{s:o}", "side_effects", rows));
+}
+
+int api_side_effects_add(struct api_req *r)
+{
+    static const char *const allowed[] = {"code", "severity", "notes", "at", NULL};
+    int64_t id;
+    if (api_param_id(r, 0, &id)) return r->status;
+    json_t *o;
+    if (api_body_object(r, allowed, &o)) return r->status;
+    const char *code, *sev, *notes, *at;
+    int bad = api_get_string(r, o, "code", 1, 31, &code) || api_get_string(r, o, "severity", 1, 11, &sev) ||
+              api_get_string(r, o, "notes", 0, 255, &notes) || api_get_string(r, o, "at", 0, 35, &at);
+    if (!bad && strcmp(sev, "mild") && strcmp(sev, "moderate") && strcmp(sev, "severe"))
+        bad = api_error(r, 422, "severity", "'severity' must be mild, moderate or severe");
+    char now[32];
+    if (!bad && !at) {
+        time_t t = time(NULL);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        at = now;
+    }
+    struct kc_error err = {0};
+    int64_t new_id = 0;
+    int rc = bad ? 0 : store_side_effect_add(r->st, &r->actor, id, at, code, sev, notes, &new_id, &err);
+    json_decref(o);
+    if (bad) return r->status;
+    if (rc) return api_from_error(r, &err);
+    return api_json(r, 201, json_pack("{s:I, s:I}", "id", (json_int_t)new_id, "session_id", (json_int_t)id));
+}
+
+struct scale_ctx {
+    json_t *rows;
+    int first_total[32];
+    char first_scale[32][32];
+    int n_first;
+};
+
+static int scale_item(void *ctx, const struct store_scale_row *s)
+{
+    struct scale_ctx *c = ctx;
+    json_t *row = json_pack("{s:I, s:I, s:s, s:s, s:i}", "id", (json_int_t)s->id, "session_id", (json_int_t)s->session_id,
+                            "scale", s->scale, "at", s->at, "total", s->total);
+    int k = -1;
+    for (int i = 0; i < c->n_first; i++)
+        if (strcmp(c->first_scale[i], s->scale) == 0) k = i;
+    if (k < 0 && c->n_first < 32) {
+        k = c->n_first++;
+        snprintf(c->first_scale[k], 32, "%s", s->scale);
+        c->first_total[k] = s->total;
+    }
+    const struct scale_def *def = scale_find(s->scale);
+    struct protocol p;
+    protocol_init_default(&p);
+    struct scale_change ch;
+    struct kc_error err = {0};
+    if (k >= 0 && def && scale_compare(&p, def, c->first_total[k], s->total, 0, &ch, &err) == 0)
+        json_object_set_new(row, "change", json_pack("{s:i, s:f, s:b, s:o, s:s}", "baseline", ch.baseline, "drop_pct",
+                                                     ch.drop_pct, "response", ch.response, "remission",
+                                                     ch.remission < 0 ? json_null() : json_boolean(ch.remission),
+                                                     "definition", ch.response_def));
+    json_array_append_new(c->rows, row);
+    return 0;
+}
+
+int api_scales_list(struct api_req *r)
+{
+    int64_t pid;
+    if (api_param_id(r, 0, &pid)) return r->status;
+    struct scale_ctx c;
+    memset(&c, 0, sizeof c);
+    c.rows = json_array();
+    struct kc_error err = {0};
+    if (store_scale_list(r->st, &r->actor, pid, api_query(r, "scale"), scale_item, &c, &err)) {
+        json_decref(c.rows);
+        return api_from_error(r, &err);
+    }
+    return api_json(r, 200, json_pack("{s:I, s:o, s:s}", "patient_id", (json_int_t)pid, "results", c.rows, "baseline",
+                                      "the first result of each scale"));
+}
