@@ -115,8 +115,8 @@ static const char *const aldrete_text[] = {
     "Respiration: 2 breathes deeply and coughs freely; 1 dyspnoea or limited breathing; 0 apnoeic",
     "Circulation: 2 BP within 20% of pre-procedure level; 1 within 20-49%; 0 50% or more away",
     "Consciousness: 2 fully awake; 1 arousable on calling; 0 not responding",
-    "Oxygen saturation: 2 SpO2 >92% on room air; 1 needs O2 to keep SpO2 >90%; 0 SpO2 <90% even "
-    "with O2",
+    ("Oxygen saturation: 2 SpO2 >92% on room air; 1 needs O2 to keep SpO2 >90%; 0 SpO2 <90% "
+     "even with O2"),
 };
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
