@@ -17,6 +17,7 @@
 
 int http__bootstrap(struct http_server *s, struct kc_error *err); /* bootstrap.c */
 int http__bearer(struct http_server *s, const char *header, char *user, int *role);
+int http__static(struct http_server *s, struct MHD_Connection *c, const char *url, int *status);
 
 struct conn {
     char *body;
@@ -222,6 +223,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     r.role = -1;
     int status = 0;
     const struct api_route *rt = api_route_find(method, url, &r, &status);
+    if (!rt && status == 404 && (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) &&
+        strncmp(url, "/api/", 5) != 0 && strncmp(url, "/fhir/", 6) != 0 &&
+        http__static(s, c, url, &cc->status)) {
+        r.status = cc->status;
+        log_request(s, method, url, &r, cc, ip);
+        return MHD_YES;
+    }
     if (!rt) {
         api_error(&r, status, NULL, status == 404 ? "no such endpoint: %s" : "method not allowed for %s", url);
     } else if (authorize(s, c, rt, &r) == 0) {

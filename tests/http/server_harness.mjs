@@ -11,7 +11,8 @@ export async function startServer({ demo = false, extra = [], dir = null } = {})
   dir = dir || mkdtempSync(join(tmpdir(), 'kc-http-'));
   const ready = join(dir, 'ready');
   rmSync(ready, { force: true });
-  const args = ['serve', '--listen', '127.0.0.1:0', '--db', join(dir, 'kc.db'),
+  const web = join(process.env.KC_ROOT || process.cwd(), 'web');
+  const args = ['serve', '--listen', '127.0.0.1:0', '--db', join(dir, 'kc.db'), '--web-root', web,
     '--audit-key', join(dir, 'audit.key'), '--ready-file', ready, '--threads', '4', ...extra];
   if (demo) args.push('--demo');
   const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -278,3 +278,20 @@ test('lists: patient search, the day\'s sessions, vitals with alarms, side effec
   assert.equal(last.change.response, true, '11 -> 4 is a 64% drop');
   assert.equal((await as.desk.get(`/api/patients/${patientId}/scales`)).status, 403);
 });
+
+test('static files: the UI is served, traversal is not', async () => {
+  const res = await fetch(`${srv.base}/`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /text\/html/);
+  assert.match(res.headers.get('content-security-policy'), /default-src 'self'/);
+  const status = await new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: Number(srv.hostport.split(':')[1]), path: '/../../etc/passwd' }, (r) => { r.resume(); resolve(r.statusCode); });
+    req.on('error', reject);
+    req.end();
+  });
+  assert.equal(status, 404);
+  assert.equal((await fetch(`${srv.base}/missing.js`)).status, 404);
+  const api = await fetch(`${srv.base}/api/does-not-exist`);
+  assert.equal(api.status, 404, 'API paths are never answered with a page');
+  assert.match(api.headers.get('content-type'), /application\/json/);
+});
