@@ -12,7 +12,7 @@ ifeq ($(.DEFAULT_GOAL),)
 endif
 .PHONY: bench-store
 bench-store: $(BUILD)/rel/bench/bench_store
-	@$(BUILD)/rel/bench/bench_store
+	@bash bench/bench_store.sh $(BUILD)/rel/bench/bench_store $(BENCH_ARGS)
 $(BUILD)/rel/bench/bench_store: bench/bench_store.c $(BUILD)/rel/libketaclinic.a
 	@mkdir -p $(dir $@)
 	@echo '  LINK    $@'
