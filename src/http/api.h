@@ -104,6 +104,7 @@ int api_vitals_list(struct api_req *r);
 int api_side_effects_list(struct api_req *r);
 int api_side_effects_add(struct api_req *r);
 int api_scales_list(struct api_req *r);
+int api_doses_add(struct api_req *r);
 int api_fhir_metadata(struct api_req *r);
 int api_fhir_patient(struct api_req *r);
 

@@ -26,6 +26,7 @@ static const struct api_route routes[] = {
     {"POST", "/api/sessions/:id/vitals", KC_RES_VITALS, KC_ACT_WRITE, api_vitals_add},
     {"GET", "/api/sessions/:id/vitals/count", KC_RES_VITALS, KC_ACT_READ, api_vitals_count},
     {"GET", "/api/sessions/:id/vitals", KC_RES_VITALS, KC_ACT_READ, api_vitals_list},
+    {"POST", "/api/sessions/:id/doses", KC_RES_DOSE, KC_ACT_WRITE, api_doses_add},
     {"GET", "/api/sessions/:id/side-effects", KC_RES_SESSION, KC_ACT_READ, api_side_effects_list},
     {"POST", "/api/sessions/:id/side-effects", KC_RES_SESSION, KC_ACT_WRITE, api_side_effects_add},
     {"POST", "/api/pk/simulate", KC_RES_PK, KC_ACT_READ, api_pk_simulate},

@@ -295,3 +295,40 @@ test('static files: the UI is served, traversal is not', async () => {
   assert.equal(api.status, 404, 'API paths are never answered with a page');
   assert.match(api.headers.get('content-type'), /application\/json/);
 });
+
+test('doses: planned by the clinical core, recorded with the ledger, predicted by the PK engine', async () => {
+  const { execFileSync } = await import('node:child_process');
+  execFileSync(process.env.KC_BIN, ['ledger', 'record', 'receipt', '--drug', 'ketamine', '--lot', 'L100', '--location', 'safe-1',
+    '--qty', '500mg', '--supplier', 'Acme Pharma DEA RA1234567', '--user', 'admin', '--role', 'admin',
+    '--db', `${srv.dir}/kc.db`, '--audit-key', `${srv.dir}/audit.key`], { encoding: 'utf8' });
+  // the session is started (earlier test); weight 72.5 kg recorded
+  const body = { route: 'iv', mg_per_kg: 0.5, duration_min: 40, conc_mg_per_ml: 0.5, container_ml: 100, lot: 'L100', location: 'safe-1' };
+  const d = await as.nurse.post(`/api/sessions/${sessionId}/doses`, body);
+  assert.equal(d.status, 201, JSON.stringify(d.json));
+  assert.ok(Math.abs(d.json.dose_mg_base - 36.25) < 1e-9, '0.5 mg/kg x 72.5 kg');
+  assert.ok(Math.abs(d.json.rate_ml_per_h - 36.25 / 0.5 / 40 * 60) < 1e-6, 'mL/h from the bag concentration');
+  assert.ok(d.json.ledger_seq > 0);
+  assert.equal(d.json.prediction.model, 'domino1984');
+  const i40 = d.json.prediction.time_min.indexOf(40);
+  assert.ok(d.json.prediction.cp_ng_per_ml[i40] > 200 && d.json.prediction.cp_ng_per_ml[i40] < 260);
+  const bal = await as.audit.get('/api/ledger/balances');
+  const row = bal.json.balances.find((b) => b.lot === 'L100');
+  assert.equal(row.balance_ug, 500000 - 36250, 'the ledger moved with the dose');
+  // above the hard limit: refused for everyone
+  const hard = await as.prescriber.post(`/api/sessions/${sessionId}/doses`, { ...body, mg_per_kg: 3, override_reason: 'test' });
+  assert.equal(hard.status, 422);
+  // above the default but under the hard limit: a nurse may not order it, a prescriber may with a reason
+  const nurseOver = await as.nurse.post(`/api/sessions/${sessionId}/doses`, { ...body, mg_per_kg: 0.9, override_reason: 'partial response' });
+  assert.equal(nurseOver.status, 403);
+  const noReason = await as.prescriber.post(`/api/sessions/${sessionId}/doses`, { ...body, mg_per_kg: 0.9 });
+  assert.equal(noReason.status, 422);
+  const signed = await as.prescriber.post(`/api/sessions/${sessionId}/doses`, { ...body, conc_mg_per_ml: 1, mg_per_kg: 0.9, override_reason: 'partial response at 0.75' });
+  assert.equal(signed.status, 201, JSON.stringify(signed.json));
+  assert.equal(signed.json.override_used, true);
+  // more than the lot holds: refused, nothing recorded
+  const tooMuch = await as.prescriber.post(`/api/sessions/${sessionId}/doses`, { ...body, lot: 'NOPE' });
+  assert.ok([404, 422].includes(tooMuch.status), JSON.stringify(tooMuch.json));
+  const after = (await as.audit.get('/api/ledger/balances')).json.balances.find((b) => b.lot === 'L100');
+  assert.equal(after.balance_ug, 500000 - 36250 - Math.round(0.9 * 72.5 * 1000));
+  assert.equal((await as.desk.post(`/api/sessions/${sessionId}/doses`, body)).status, 403);
+});
