@@ -2,6 +2,7 @@
  * read and write lands in the audit log under --user/--role). */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/quantity.h"
@@ -13,7 +14,9 @@ static void usage(FILE *out)
                  "              --birth-date YYYY-MM-DD --sex female|male|other|unknown\n"
                  "              [--phone P] [--email E] [--address A]\n"
                  "              [--emergency-name N] [--emergency-phone P]\n"
-                 "       ketaclinic patient show MRN\n" STORE_CLI_USAGE);
+                 "       ketaclinic patient show MRN\n"
+                 "       ketaclinic patient export MRN   (the whole record as a FHIR R4 Bundle)\n"
+                 STORE_CLI_USAGE);
 }
 
 int cmd_patient(int argc, char **argv)
@@ -42,7 +45,8 @@ int cmd_patient(int argc, char **argv)
     }
     int add = npos == 1 && strcmp(pos[0], "add") == 0;
     int show = npos == 2 && strcmp(pos[0], "show") == 0;
-    if (!add && !show) {
+    int export = npos == 2 && strcmp(pos[0], "export") == 0;
+    if (!add && !show && !export) {
         usage(stderr);
         return CLI_EXIT_USAGE;
     }
@@ -58,6 +62,18 @@ int cmd_patient(int argc, char **argv)
         int64_t id = 0;
         rc = store_patient_add(st, &who, &p, &id, &err);
         if (!rc) printf("patient %" PRId64 " added (MRN %s)\n", id, p.mrn);
+    } else if (export) {
+        struct store_patient p;
+        json_t *bundle = NULL;
+        rc = store_patient_get(st, &who, 0, pos[1], &p, &err);
+        if (!rc) rc = store_patient_fhir_bundle(st, &who, p.id, &bundle, &err);
+        if (!rc) {
+            char *text = json_dumps(bundle, JSON_INDENT(1));
+            if (text) puts(text);
+            else rc = kc_error_set(&err, KC_ENOMEM, "out of memory writing the Bundle");
+            free(text);
+        }
+        json_decref(bundle);
     } else {
         struct store_patient p;
         rc = store_patient_get(st, &who, 0, pos[1], &p, &err);

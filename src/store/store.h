@@ -23,6 +23,7 @@
 #define KC_STORE_H
 
 #include <stddef.h>
+#include <jansson.h>
 #include <stdint.h>
 
 #include "base/error.h"
@@ -233,6 +234,15 @@ int store_ledger_entries(struct store *st, const char *from, const char *to,
  * (balances never negative, recorded running balances match), and the balance table equal to
  * the replay.  Reports the first bad seq like store_audit_verify. */
 int store_ledger_verify(struct store *st, struct store_verify *rep, struct kc_error *err);
+
+/* ---- FHIR export ----------------------------------------------------------------------------- */
+/* The whole record of one patient as a FHIR R4 Bundle (type "collection"): Patient, body-weight
+ * Observations, Encounters (sessions), MedicationAdministrations (doses), vital-sign Observations
+ * and rating-scale total Observations, read in one transaction and audited as one "export".
+ * Entries have deterministic urn:uuid fullUrls and reference each other by them.  *out is a new
+ * jansson reference (caller json_decref's it); KC_ENOTFOUND for an unknown patient. */
+int store_patient_fhir_bundle(struct store *st, const struct store_actor *who, int64_t patient_id,
+                              json_t **out, struct kc_error *err);
 
 /* ---- backup and restore --------------------------------------------------------------------- */
 /* A consistent online copy to path (refused if path exists): SQLite backup API, or pg_dump

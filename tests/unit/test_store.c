@@ -690,6 +690,84 @@ static void backup_and_restore_round_trip(void **state)
     store_close(w.st);
 }
 
+static size_t count_type(json_t *bundle, const char *type)
+{
+    size_t n = 0, i;
+    json_t *e;
+    json_array_foreach(json_object_get(bundle, "entry"), i, e)
+    {
+        const char *t = json_string_value(json_object_get(json_object_get(e, "resource"),
+                                                          "resourceType"));
+        if (t && strcmp(t, type) == 0) n++;
+    }
+    return n;
+}
+
+/* FHIR forbids empty strings and dangling references inside a collection. */
+static void assert_no_empty_strings(json_t *v)
+{
+    const char *k;
+    json_t *c;
+    size_t i;
+    if (json_is_string(v)) assert_true(json_string_length(v) > 0);
+    if (json_is_object(v)) json_object_foreach(v, k, c) assert_no_empty_strings(c);
+    if (json_is_array(v)) json_array_foreach(v, i, c) assert_no_empty_strings(c);
+}
+
+static void fhir_bundle_holds_the_whole_record(void **state)
+{
+    (void)state;
+    struct kc_error err = {0};
+    struct world w;
+    make_world(&w, 100000);
+    struct store_dose_new d = {.session_id = w.session, .drug = "ketamine", .form = "salt",
+                               .route = "iv", .lot = w.lot, .location = "safe-1",
+                               .dose_ug = 35000, .conc_ug_per_ml = 10000, .volume_ul = 3500,
+                               .started_at = "2026-11-23T09:10:00Z",
+                               .ended_at = "2026-11-23T09:50:00Z", .given_by = w.nurse};
+    assert_ok(store_dose_record(w.st, &fx_who, &d, NULL, NULL, &err), err);
+    const struct store_vital v[] = {{"2026-11-23T09:10:00Z", "hr", 72},
+                                    {"2026-11-23T09:10:00Z", "spo2", 98},
+                                    {"2026-11-23T09:10:00Z", "map", 90}};
+    assert_ok(store_vitals_add(w.st, &fx_who, w.session, v, 3, &err), err);
+    const int phq9[9] = {3, 2, 2, 1, 1, 2, 1, 0, 0};
+    assert_ok(store_scale_add(w.st, &fx_who, w.patient, w.session, "phq9",
+                              "2026-11-23T08:50:00Z", phq9, 9, 12, NULL, &err),
+              err);
+    assert_ok(store_patient_weight_add(w.st, &fx_who, w.patient, "2026-11-23T08:40:00Z", 70, 170,
+                                       &err),
+              err);
+    json_t *b = NULL;
+    assert_ok(store_patient_fhir_bundle(w.st, &fx_who, w.patient, &b, &err), err);
+    assert_string_equal(json_string_value(json_object_get(b, "resourceType")), "Bundle");
+    assert_string_equal(json_string_value(json_object_get(b, "type")), "collection");
+    assert_int_equal(count_type(b, "Patient"), 1);
+    assert_int_equal(count_type(b, "Encounter"), 1);
+    assert_int_equal(count_type(b, "MedicationAdministration"), 1);
+    assert_int_equal(count_type(b, "Observation"), 3 + 1 + 1); /* vitals, PHQ-9, weight */
+    assert_no_empty_strings(b);
+    const char *dump = getenv("KC_FHIR_OUT"); /* for tests/store/test_fhir_export.mjs */
+    if (dump) assert_int_equal(json_dump_file(b, dump, JSON_INDENT(1)), 0);
+    char *text = json_dumps(b, JSON_COMPACT);
+    assert_non_null(strstr(text, "\"8867-4\""));   /* heart rate, LOINC */
+    assert_non_null(strstr(text, "\"44261-6\""));  /* PHQ-9 total, LOINC */
+    assert_non_null(strstr(text, "\"value\":35.0")); /* 35 mg */
+    /* every reference points at an entry of the Bundle */
+    json_t *e, *patient_url = json_object_get(json_array_get(json_object_get(b, "entry"), 0),
+                                             "fullUrl");
+    size_t i;
+    json_array_foreach(json_object_get(b, "entry"), i, e)
+    {
+        json_t *subj = json_object_get(json_object_get(e, "resource"), "subject");
+        if (subj) assert_true(json_equal(json_object_get(subj, "reference"), patient_url));
+    }
+    free(text);
+    json_decref(b);
+    assert_fails(store_patient_fhir_bundle(w.st, &fx_who, 9999999, &b, &err), KC_ENOTFOUND, err,
+                 "no patient");
+    store_close(w.st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -709,6 +787,7 @@ int main(void)
         cmocka_unit_test(scale_results_are_kept),
         cmocka_unit_test(concurrent_handles_keep_chains_intact),
         cmocka_unit_test(backup_and_restore_round_trip),
+        cmocka_unit_test(fhir_bundle_holds_the_whole_record),
     };
     return cmocka_run_group_tests_name(fx_is_pg() ? "store (postgres)" : "store (sqlite)", tests,
                                        NULL, NULL);
