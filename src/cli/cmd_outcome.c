@@ -87,8 +87,10 @@ int cmd_outcome(int argc, char **argv)
         return CLI_EXIT_OK;
     }
     if (npos || !cli_get(opts, no, "input")) {
-        usage(stderr);
-        return CLI_EXIT_USAGE;
+        kc_error_set(&err, KC_EINVAL, npos ? "outcome: unknown action '%s' (benchmarks, or --input FILE)"
+                                           : "outcome: --input FILE is required%s",
+                     npos ? pos[0] : "");
+        return cli_fail(&err);
     }
     const char *path = cli_get(opts, no, "input");
     json_error_t jerr;

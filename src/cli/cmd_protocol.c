@@ -62,8 +62,8 @@ int cmd_protocol(int argc, char **argv)
     if (cli_format_parse(cli_get(opts, nopts, "format"), 1u | 4u, &fmt, &err))
         return cli_fail(&err);
     if (npos < 1) {
-        usage(stderr);
-        return CLI_EXIT_USAGE;
+        kc_error_set(&err, KC_EINVAL, "protocol: expected 'show' or 'check FILE' (see --help)");
+        return cli_fail(&err);
     }
     if (strcmp(pos[0], "show") == 0) {
         if (npos != 1) {

@@ -133,8 +133,9 @@ int cmd_score(int argc, char **argv)
     }
     if (npos == 1 && strcmp(pos[0], "list") == 0) return list();
     if (npos != 2) {
-        usage(stderr);
-        return CLI_EXIT_USAGE;
+        kc_error_set(&err, KC_EINVAL, "score: expected SCALE ITEMS, e.g. 'score phq9 1,2,0,3,1,0,2,1,0' "
+                                      "(see --help)");
+        return cli_fail(&err);
     }
     if (cli_format_parse(cli_get(opts, nopts, "format"), 1u | 4u, &fmt, &err))
         return cli_fail(&err);

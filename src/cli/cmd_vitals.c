@@ -196,9 +196,13 @@ int cmd_vitals(int argc, char **argv)
     struct protocol p;
     struct vitals_result r;
     if (cli_parse(argc, argv, opts, no, pos, 1, &npos, &err)) return cli_fail(&err);
-    if (cli_get(opts, no, "help") || npos != 1) {
-        usage(npos == 1 ? stdout : stderr);
-        return npos == 1 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+    if (cli_get(opts, no, "help")) {
+        usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (npos != 1) {
+        kc_error_set(&err, KC_EINVAL, "vitals: expected an action: gate, check or discharge");
+        return cli_fail(&err);
     }
     if (cli_format_parse(cli_get(opts, no, "format"), 1u | 4u, &fmt, &err) ||
         clinic_cli_load_protocol(cli_get(opts, no, "protocol"), &p, &err))

@@ -266,6 +266,15 @@ int screen_evaluate(const struct protocol *p, const struct screen_input *in,
         add(&r, "anthropometrics-missing", SCREEN_CAUTION, "clinical.md s2; clinical.md s9.2",
             "record weight and height (needed for mg/kg and the weight basis)",
             "weight or height not recorded");
+    if (in->weight_kg > 0 && in->height_cm > 0 && !esk) {
+        double bmi = in->weight_kg / ((in->height_cm / 100) * (in->height_cm / 100));
+        double thr = protocol_use(p, "iv.ibw_bmi_threshold", &r.trace);
+        if (bmi > thr)
+            add(&r, "bmi", SCREEN_CAUTION, SANACORA " (BMI >30: consider ideal body weight; "
+                                                    "unverified)",
+                "choose the weight basis (actual, ideal or adjusted) in the dose plan",
+                "BMI %.1f above %.0f", bmi, thr);
+    }
     vitals_gate(p, in, &r);
     for (int m = 0; m < in->n_meds; m++) {
         int known = 0;

@@ -204,3 +204,13 @@ run_kc "dose titrate oral" 0 dose --route oral --titrate --weight 70 --format js
 expect_json "Al Shirawi steps to 2.5 mg/kg" "[s['dose_mg_base'] for s in d['steps']]" "[50.0, 75.0, 100.0, 125.0, 150.0, 175.0]"
 run_kc "score caps5 with baseline" 0 score caps5 2,2,2,2,2,2,2,2,2,1,1,1,1,1,1,1,0,0,0,0 --baseline 40 --format json
 expect_json "CAPS-5 30% response" "(d['total'], d['change']['response'])" "(25, True)"
+
+# --- bad usage is one line, exit 2, for every clinical command ---------------------------------
+for args in "protocol" "score" "score phq9" "dose" "screen" "course" "course review --scale phq9" "vitals" "outcome" "outcome nonsense"; do
+    # shellcheck disable=SC2086
+    run_kc "usage error: $args" 2 $args
+    expect_one_line_err "usage error is one line: $args"
+done
+for cmd in protocol score dose screen course vitals outcome; do
+    run_kc "$cmd --help" 0 $cmd --help
+done

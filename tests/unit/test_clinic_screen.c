@@ -170,8 +170,28 @@ static void pregnancy_hepatic(void **state)
     assert_int_equal(run("\"pregnant\": true, \"hepatic_impairment\": \"moderate\"", ESK, &r, &err), 0);
     assert_int_equal(find(&r, "pregnancy")->severity, SCREEN_RELATIVE);
     assert_non_null(strstr(find(&r, "hepatic-moderate")->action, "longer"));
+    assert_int_equal(run("\"weight_kg\": 100", KET, &r, &err), KC_EINVAL); /* duplicate key */
     assert_int_equal(run("\"hepatic_impairment\": \"severe\"", KET, &r, &err), 0);
     assert_int_equal(find(&r, "hepatic-severe")->severity, SCREEN_RELATIVE);
+}
+
+/* Sanacora 2017 (unverified): BMI > 30 -> consider ideal body weight. */
+static void bmi_weight_basis(void **state)
+{
+    (void)state;
+    struct screen_result r;
+    struct kc_error err = {0};
+    struct screen_input in;
+    char json[512];
+    snprintf(json, sizeof json, "{\"age\": 40, \"weight_kg\": 92, \"height_cm\": 170, "
+                                "\"adequate_antidepressant_trials\": 2, \"diagnoses\": [\"mdd\"], "
+                                "\"vitals\": {\"sbp\": 120, \"dbp\": 80}, %s}", KET);
+    assert_int_equal(screen_parse_json(json, &in, &err), 0);
+    assert_int_equal(screen_evaluate(&P, &in, &r, &err), 0);
+    assert_non_null(find(&r, "bmi"));
+    in.weight_kg = 86; /* BMI 29.8 */
+    assert_int_equal(screen_evaluate(&P, &in, &r, &err), 0);
+    assert_null(find(&r, "bmi"));
 }
 
 static void bad_input_names_the_field(void **state)
@@ -208,6 +228,7 @@ int main(void)
         cmocka_unit_test(interactions),
         cmocka_unit_test(esketamine_indication_and_age),
         cmocka_unit_test(pregnancy_hepatic),
+        cmocka_unit_test(bmi_weight_basis),
         cmocka_unit_test(bad_input_names_the_field),
     };
     return cmocka_run_group_tests_name("clinic_screen", tests, setup, NULL);
