@@ -107,5 +107,14 @@ int api_scales_list(struct api_req *r);
 int api_doses_add(struct api_req *r);
 int api_fhir_metadata(struct api_req *r);
 int api_fhir_patient(struct api_req *r);
+int api_fhir_patient_search(struct api_req *r);
+int api_fhir_everything(struct api_req *r);
+int api_fhir_encounter(struct api_req *r);
+int api_fhir_encounter_search(struct api_req *r);
+int api_fhir_observation_search(struct api_req *r);
+int api_fhir_observation_create(struct api_req *r);
+int api_fhir_medadmin_search(struct api_req *r);
+int api_fhir_adverse_search(struct api_req *r);
+int api_fhir_audit_search(struct api_req *r);
 
 #endif

@@ -1,5 +1,4 @@
-/* api_misc.c — PK prediction, the audit log, ledger balances, and the FHIR R4 face
- * (CapabilityStatement and Patient read). */
+/* api_misc.c — PK prediction, the audit log and ledger balances. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -106,55 +105,4 @@ int api_ledger_balances(struct api_req *r)
         return api_from_error(r, &err);
     }
     return api_json(r, 200, json_pack("{s:o}", "balances", rows));
-}
-
-/* ---- FHIR R4 ---- */
-
-static int fhir_error(struct api_req *r, int status, const char *code, const char *msg)
-{
-    r->content_type = "application/fhir+json";
-    return api_json(r, status, json_pack("{s:s, s:[{s:s, s:s, s:s}]}", "resourceType", "OperationOutcome", "issue",
-                                         "severity", "error", "code", code, "diagnostics", msg));
-}
-
-int api_fhir_metadata(struct api_req *r)
-{
-    r->content_type = "application/fhir+json";
-    json_t *patient = json_pack("{s:s, s:[{s:s}], s:s}", "type", "Patient", "interaction", "code", "read",
-                                "versioning", "versioned");
-    json_t *rest = json_pack("{s:s, s:[o]}", "mode", "server", "resource", patient);
-    json_t *cs = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s], s:{s:s}, s:[o]}", "resourceType",
-                           "CapabilityStatement", "status", "active", "date", "2026-11-23", "kind",
-                           "instance", "fhirVersion", "4.0.1", "format", "application/fhir+json",
-                           "software", "name", "ketaclinic", "rest", rest);
-    if (!cs) return api_error(r, 500, NULL, "%s", "could not build the CapabilityStatement");
-    return api_json(r, 200, cs);
-}
-
-int api_fhir_patient(struct api_req *r)
-{
-    int64_t id;
-    if (api_param_id(r, 0, &id)) return fhir_error(r, 404, "not-found", "no such Patient");
-    struct store_patient p;
-    struct kc_error err = {0};
-    int rc = store_patient_get(r->st, &r->actor, id, NULL, &p, &err);
-    if (rc == KC_ENOTFOUND) return fhir_error(r, 404, "not-found", "no such Patient");
-    if (rc) return fhir_error(r, 500, "exception", err.msg);
-    char idtext[24];
-    snprintf(idtext, sizeof idtext, "%lld", (long long)p.id);
-    /* FHIR forbids empty strings: optional parts are left out when not recorded. */
-    json_t *name = json_pack("{s:s}", "family", p.family_name);
-    if (p.given_name[0]) json_object_set_new(name, "given", json_pack("[s]", p.given_name));
-    json_t *res = json_pack("{s:s, s:s, s:{s:s}, s:[{s:s, s:s}], s:[o], s:s, s:s}", "resourceType",
-                            "Patient", "id", idtext, "meta", "versionId", "1", "identifier", "system",
-                            "urn:ketaclinic:mrn", "value", p.mrn, "name", name, "gender",
-                            p.sex[0] ? p.sex : "unknown", "birthDate", p.birth_date);
-    json_t *telecom = json_array();
-    if (p.phone[0]) json_array_append_new(telecom, json_pack("{s:s, s:s}", "system", "phone", "value", p.phone));
-    if (p.email[0]) json_array_append_new(telecom, json_pack("{s:s, s:s}", "system", "email", "value", p.email));
-    if (json_array_size(telecom)) json_object_set_new(res, "telecom", telecom);
-    else json_decref(telecom);
-    r->content_type = "application/fhir+json";
-    api_header(r, "ETag", "W/\"1\"");
-    return api_json(r, 200, res);
 }

@@ -34,6 +34,15 @@ static const struct api_route routes[] = {
     {"GET", "/api/ledger/balances", KC_RES_LEDGER, KC_ACT_READ, api_ledger_balances},
     {"GET", "/fhir/metadata", -1, 0, api_fhir_metadata},
     {"GET", "/fhir/Patient/:id", KC_RES_PATIENT, KC_ACT_READ, api_fhir_patient},
+    {"GET", "/fhir/Patient", KC_RES_PATIENT, KC_ACT_READ, api_fhir_patient_search},
+    {"GET", "/fhir/Patient/:id/$everything", KC_RES_PATIENT, KC_ACT_READ, api_fhir_everything},
+    {"GET", "/fhir/Encounter/:id", KC_RES_SESSION, KC_ACT_READ, api_fhir_encounter},
+    {"GET", "/fhir/Encounter", KC_RES_SESSION, KC_ACT_READ, api_fhir_encounter_search},
+    {"GET", "/fhir/Observation", KC_RES_VITALS, KC_ACT_READ, api_fhir_observation_search},
+    {"POST", "/fhir/Observation", KC_RES_VITALS, KC_ACT_WRITE, api_fhir_observation_create},
+    {"GET", "/fhir/MedicationAdministration", KC_RES_DOSE, KC_ACT_READ, api_fhir_medadmin_search},
+    {"GET", "/fhir/AdverseEvent", KC_RES_SESSION, KC_ACT_READ, api_fhir_adverse_search},
+    {"GET", "/fhir/AuditEvent", KC_RES_AUDIT, KC_ACT_READ, api_fhir_audit_search},
 };
 
 /* Matches pattern against path; ":x" matches one non-empty segment. */

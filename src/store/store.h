@@ -290,6 +290,21 @@ struct store_scale_row {
 int store_scale_list(struct store *st, const struct store_actor *who, int64_t patient_id,
                      const char *scale, int (*fn)(void *ctx, const struct store_scale_row *s),
                      void *ctx, struct kc_error *err);
+/* A patient's vital signs across sessions, for FHIR search: code (NULL = all), time range
+ * [from, to) (NULL = open), paged; fn also gets the session id. */
+int store_vitals_by_patient(struct store *st, const struct store_actor *who, int64_t patient_id,
+                            const char *code, const char *from, const char *to, int64_t limit,
+                            int64_t offset,
+                            int (*fn)(void *ctx, const struct store_vital_row *v, int64_t session_id),
+                            void *ctx, struct kc_error *err);
+struct store_dose_row {
+    int64_t id, session_id, dose_ug;
+    char drug[16], form[8], route[16], lot[64], started_at[32], ended_at[32], given_by[64];
+};
+/* Doses of a patient (patient_id) or of one session (session_id); 0 = any. */
+int store_dose_list(struct store *st, const struct store_actor *who, int64_t patient_id,
+                    int64_t session_id, int (*fn)(void *ctx, const struct store_dose_row *d),
+                    void *ctx, struct kc_error *err);
 /* A side effect seen in a session; severity "mild" | "moderate" | "severe". */
 int store_side_effect_add(struct store *st, const struct store_actor *who, int64_t session_id,
                           const char *at, const char *code, const char *severity,

@@ -233,3 +233,90 @@ int store_side_effect_list(struct store *st, const struct store_actor *who, int6
     snprintf(rid, sizeof rid, "%" PRId64, session_id);
     return store__finish(st, rc, who, "read", "AdverseEvent", rid, "list", err);
 }
+
+struct vp_ctx {
+    int (*fn)(void *ctx, const struct store_vital_row *v, int64_t session_id);
+    void *ctx;
+    int64_t n;
+};
+
+static int vital_patient_row(void *c, const struct srow *r)
+{
+    struct vp_ctx *x = c;
+    struct store_vital_row v;
+    memset(&v, 0, sizeof v);
+    v.id = srow_int(r, 0);
+    store__copy(r, 1, v.at, sizeof v.at);
+    store__copy(r, 2, v.code, sizeof v.code);
+    v.value = srow_real(r, 3);
+    x->n++;
+    return x->fn(x->ctx, &v, srow_int(r, 4));
+}
+
+int store_vitals_by_patient(struct store *st, const struct store_actor *who, int64_t patient_id,
+                            const char *code, const char *from, const char *to, int64_t limit,
+                            int64_t offset,
+                            int (*fn)(void *ctx, const struct store_vital_row *v, int64_t session_id),
+                            void *ctx, struct kc_error *err)
+{
+    char f[32], t[32], rid[24];
+    int rc = store__check_actor(who, err);
+    if (!rc) rc = store__time("from", from, 0, f, err);
+    if (!rc) rc = store__time("to", to, 0, t, err);
+    if (rc) return rc;
+    if (limit <= 0 || limit > LIST_MAX) limit = LIST_MAX;
+    if (offset < 0) offset = 0;
+    struct vp_ctx x = {fn, ctx, 0};
+    const char *c = code ? code : "";
+    struct sv a[] = {SV_I(patient_id), SV_T(c), SV_T(c), SV_T(f), SV_T(f), SV_T(t), SV_T(t), SV_I(limit), SV_I(offset)};
+    if (!(rc = store__begin(st, err)))
+        rc = store__q(st,
+                      "SELECT v.id, v.at, v.code, v.value, v.session_id FROM vitals v "
+                      "JOIN sessions s ON s.id = v.session_id WHERE s.patient_id = ? "
+                      "AND (? = '' OR v.code = ?) AND (? = '' OR v.at >= ?) AND (? = '' OR v.at < ?) "
+                      "ORDER BY v.at, v.id LIMIT ? OFFSET ?",
+                      a, 9, vital_patient_row, &x, err);
+    snprintf(rid, sizeof rid, "%" PRId64, patient_id);
+    char detail[64];
+    snprintf(detail, sizeof detail, "search n=%" PRId64, x.n);
+    return store__finish(st, rc, who, "read", "Observation", rid, detail, err);
+}
+
+static int dose_row(void *c, const struct srow *r)
+{
+    struct list_ctx *x = c;
+    struct store_dose_row d;
+    memset(&d, 0, sizeof d);
+    d.id = srow_int(r, 0);
+    d.session_id = srow_int(r, 1);
+    store__copy(r, 2, d.drug, sizeof d.drug);
+    store__copy(r, 3, d.form, sizeof d.form);
+    store__copy(r, 4, d.route, sizeof d.route);
+    store__copy(r, 5, d.lot, sizeof d.lot);
+    d.dose_ug = srow_int(r, 6);
+    store__copy(r, 7, d.started_at, sizeof d.started_at);
+    store__copy(r, 8, d.ended_at, sizeof d.ended_at);
+    store__copy(r, 9, d.given_by, sizeof d.given_by);
+    x->n++;
+    return ((int (*)(void *, const struct store_dose_row *))x->fn)(x->ctx, &d);
+}
+
+int store_dose_list(struct store *st, const struct store_actor *who, int64_t patient_id,
+                    int64_t session_id, int (*fn)(void *ctx, const struct store_dose_row *d),
+                    void *ctx, struct kc_error *err)
+{
+    int rc = store__check_actor(who, err);
+    if (rc) return rc;
+    struct list_ctx x = {(void *)fn, ctx, 0};
+    struct sv a[] = {SV_I(patient_id), SV_I(patient_id), SV_I(session_id), SV_I(session_id), SV_I(LIST_MAX)};
+    if (!(rc = store__begin(st, err)))
+        rc = store__q(st,
+                      "SELECT d.id, d.session_id, d.drug, d.form, d.route, d.lot, d.dose_ug, d.started_at, "
+                      "COALESCE(d.ended_at, ''), d.given_by FROM doses d JOIN sessions s ON s.id = d.session_id "
+                      "WHERE (? = 0 OR s.patient_id = ?) AND (? = 0 OR d.session_id = ?) "
+                      "ORDER BY d.started_at, d.id LIMIT ?",
+                      a, 5, dose_row, &x, err);
+    char rid[24];
+    snprintf(rid, sizeof rid, "%" PRId64, patient_id ? patient_id : session_id);
+    return store__finish(st, rc, who, "read", "MedicationAdministration", rid, "list", err);
+}
