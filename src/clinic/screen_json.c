@@ -112,6 +112,11 @@ int screen_parse_json(const char *json_text, struct screen_input *out, struct kc
         goto out;
     d = -1;
     if ((rc = get_num(root, "adequate_antidepressant_trials", 0, 50, 0, &d, err))) goto out;
+    if (d != floor(d)) {
+        rc = kc_error_set(err, KC_EINVAL,
+                          "screening input: 'adequate_antidepressant_trials' must be a whole number");
+        goto out;
+    }
     in.adequate_trials = (int)d;
     if ((val = json_object_get(root, "sex"))) {
         const char *s = json_is_string(val) ? json_string_value(val) : "";

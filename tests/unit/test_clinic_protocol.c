@@ -179,6 +179,54 @@ static void docs_list_every_entry(void **state)
     }
 }
 
+/* Every protocol_use("key", ...) in src/ names an entry of the table: an unknown key would
+ * read as NAN and silently switch a check off.  Scans the sources for the literal keys. */
+static void code_uses_only_known_keys(void **state)
+{
+    (void)state;
+    static const char *const files[] = {
+        "src/clinic/scale.c", "src/clinic/dose.c", "src/clinic/dose_titration.c",
+        "src/clinic/screen.c", "src/clinic/course.c", "src/clinic/vitals.c",
+        "src/clinic/discharge.c", "src/clinic/outcome.c", "src/clinic/protocol.c"};
+    const char *root = getenv("KC_ROOT");
+    int seen = 0;
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        char path[1024];
+        static char buf[1 << 18];
+        snprintf(path, sizeof path, "%s/%s", root ? root : ".", files[f]);
+        FILE *fp = fopen(path, "rb");
+        if (!fp) fail_msg("cannot open %s", path);
+        size_t n = fread(buf, 1, sizeof buf - 1, fp);
+        fclose(fp);
+        buf[n] = '\0';
+        /* every string literal that looks like a protocol key: "word.word" in lower case */
+        for (char *q = strchr(buf, '"'); q; q = strchr(q + 1, '"')) {
+            char *e = strchr(q + 1, '"');
+            if (!e) break;
+            size_t len = (size_t)(e - q - 1);
+            char key[96];
+            int dot = 0, ok = len > 3 && len < sizeof key;
+            for (size_t i = 0; ok && i < len; i++) {
+                char c = q[1 + i];
+                dot += c == '.';
+                ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+            }
+            if (ok && dot == 1 && q[1] != '.' && q[len] != '.') {
+                memcpy(key, q + 1, len);
+                key[len] = '\0';
+                if (strstr(key, ".c") == key + len - 2 || strstr(key, ".h") == key + len - 2) {
+                    q = e;
+                    continue; /* a file name */
+                }
+                if (protocol_index(key) < 0) fail_msg("%s uses unknown protocol key '%s'", files[f], key);
+                seen++;
+            }
+            q = e;
+        }
+    }
+    assert_true(seen > 60);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -188,6 +236,7 @@ int main(void)
         cmocka_unit_test(override_applies_and_versions),
         cmocka_unit_test(override_all_or_nothing),
         cmocka_unit_test(docs_list_every_entry),
+        cmocka_unit_test(code_uses_only_known_keys),
     };
     return cmocka_run_group_tests_name("clinic_protocol", tests, NULL, NULL);
 }
