@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/pk_args.h"
+#include "cli/pk_cmds.h"
 
 static void usage(FILE *f)
 {
@@ -16,6 +17,8 @@ static void usage(FILE *f)
             "              [--ke0 0.5/min | --tpeak 1min] [--engine auto|expo|expm] [--amounts]\n"
             "              [--format table|csv|json]\n"
             "       ketaclinic pk compare --weight KG [--age Y] --dose ... [same options]\n"
+            "       ketaclinic pk tci --model ID --weight KG --target \"plasma 200ng/mL\" ... (pk tci --help)\n"
+            "       ketaclinic pk population --model ID --n N --weight \"normal 70 12\" --dose ... (pk population --help)\n"
             "ROUTE: iv, im, in, po, sl. AMOUNT: mg or mg/kg (add 'hcl' for the salt).\n"
             "Times: s, min or h. Concentrations are ng/mL of the model's species.\n");
 }
@@ -205,6 +208,7 @@ int cmd_pk(int argc, char **argv)
     if (strcmp(argv[0], "models") == 0) return cmd_models(argc - 1, argv + 1);
     if (strcmp(argv[0], "simulate") == 0) return cmd_simulate(argc - 1, argv + 1);
     if (strcmp(argv[0], "compare") == 0) return cmd_pk_compare(argc - 1, argv + 1);
-    fprintf(stderr, "ketaclinic: pk: unknown subcommand '%s' (models, simulate, compare)\n", argv[0]);
+    if (strcmp(argv[0], "tci") == 0) return cmd_pk_tci(argc - 1, argv + 1);
+    fprintf(stderr, "ketaclinic: pk: unknown subcommand '%s' (models, simulate, compare, tci, population)\n", argv[0]);
     return CLI_EXIT_USAGE;
 }
