@@ -133,31 +133,34 @@ int vitals_evaluate(const struct protocol *p, const struct vitals_reading *rd, i
     int post = !isnan(infusion_end) && now >= infusion_end;
     double bpint = protocol_use(p, post ? "monitor.bp_interval_post_min" : "monitor.bp_interval_min",
                                 &tmp.trace);
-    int prev_bp = -1, last_bp = -1, last_spo2 = -1, sustained_raised = 0;
+    /* run = first reading of the current run of consecutive BP readings above the sustained
+     * limits: "two readings 5 min apart" means any two in one unbroken high run */
+    int run = -1, last_bp = -1, last_spo2 = -1, sustained_raised = 0, hr_raised = 0;
     double hr_since = NAN;
     for (int i = 0; i < n; i++) {
         const struct vitals_reading *v = &rd[i];
         if (!isnan(v->sbp_mmhg)) {
+            int high = bp_high(v, s2, d2);
+            if (!high) run = -1, sustained_raised = 0;
+            else if (run < 0) run = i;
             if (v->sbp_mmhg > s1 || v->dbp_mmhg > d1)
                 alarm(&tmp, "bp-single", VITALS_CRITICAL, v->t_min, ACT_HTN, SRC_HTN,
                       "BP %.0f/%.0f above %.0f/%.0f", v->sbp_mmhg, v->dbp_mmhg, s1, d1);
-            else if (bp_high(v, s2, d2) && prev_bp >= 0 && bp_high(&rd[prev_bp], s2, d2) &&
-                     v->t_min - rd[prev_bp].t_min >= win - 1e-9) {
+            else if (high && run != i && v->t_min - rd[run].t_min >= win - 1e-9) {
                 if (!sustained_raised)
                     alarm(&tmp, "bp-sustained", VITALS_CRITICAL, v->t_min, ACT_HTN, SRC_HTN,
-                          "BP above %.0f/%.0f on two readings %.0f min apart (%.0f/%.0f, "
+                          "BP above %.0f/%.0f on readings %.0f min apart (%.0f/%.0f, "
                           "%.0f/%.0f)",
-                          s2, d2, v->t_min - rd[prev_bp].t_min, rd[prev_bp].sbp_mmhg,
-                          rd[prev_bp].dbp_mmhg, v->sbp_mmhg, v->dbp_mmhg);
+                          s2, d2, v->t_min - rd[run].t_min, rd[run].sbp_mmhg, rd[run].dbp_mmhg,
+                          v->sbp_mmhg, v->dbp_mmhg);
                 sustained_raised = 1;
-            } else if (bp_high(v, s2, d2) && i == n - 1) {
+            } else if (high && i == n - 1 && !sustained_raised) {
                 alarm(&tmp, "bp-high", VITALS_WARNING, v->t_min,
                       "recheck BP within 5 min (monitor.bp_interval_alarmed_min)", SRC_HTN,
-                      "BP %.0f/%.0f above %.0f/%.0f (one reading)", v->sbp_mmhg, v->dbp_mmhg, s2,
-                      d2);
+                      "BP %.0f/%.0f above %.0f/%.0f, not yet sustained", v->sbp_mmhg, v->dbp_mmhg,
+                      s2, d2);
                 (void)protocol_use(p, "monitor.bp_interval_alarmed_min", &tmp.trace);
             }
-            if (!bp_high(v, s2, d2)) sustained_raised = 0;
             for (int j = i - 1; j >= 0 && v->t_min - rd[j].t_min <= risewin + 1e-9; j--)
                 if (!isnan(rd[j].sbp_mmhg) && v->sbp_mmhg - rd[j].sbp_mmhg >= rise) {
                     alarm(&tmp, "sbp-rise", VITALS_WARNING, v->t_min,
@@ -168,22 +171,22 @@ int vitals_evaluate(const struct protocol *p, const struct vitals_reading *rd, i
                           v->sbp_mmhg);
                     break;
                 }
-            prev_bp = i;
             last_bp = i;
         }
         if (!isnan(v->hr_bpm)) {
             if (v->hr_bpm > hrmax) {
                 if (isnan(hr_since)) hr_since = v->t_min;
-                if (v->t_min - hr_since >= hrwin - 1e-9 &&
-                    (tmp.n_alarms == 0 || strcmp(tmp.alarms[tmp.n_alarms - 1].id, "hr-sustained") ||
-                     tmp.alarms[tmp.n_alarms - 1].t_min < hr_since))
+                if (v->t_min - hr_since >= hrwin - 1e-9 && !hr_raised) {
+                    hr_raised = 1;
                     alarm(&tmp, "hr-sustained", VITALS_WARNING, v->t_min,
                           "assess pain, anxiety and BP; pause the infusion if it persists; "
                           "consider a beta-blocker if hypertensive (clinical.md s3)",
                           "clinical.md s3 (HR >120 sustained 5 min; Sanacora-attributed 110)",
                           "HR above %.0f for %.0f min", hrmax, v->t_min - hr_since);
+                }
             } else {
                 hr_since = NAN;
+                hr_raised = 0;
             }
         }
         if (!isnan(v->spo2_pct)) {

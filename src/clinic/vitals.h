@@ -43,9 +43,10 @@ int vitals_predose_gate(const struct protocol *p, const struct vitals_reading *r
 
 /* Alarms over readings[0..n) (sorted by t_min, all <= now_min) at time now_min:
  *  - BP single reading above alarm.sbp_single_mmhg/alarm.dbp_single_mmhg: critical;
- *  - BP above alarm.sbp_sustained_mmhg/alarm.dbp_sustained_mmhg on two consecutive readings at
- *    least alarm.sustained_window_min apart: critical; on the latest reading only: warning;
- *  - HR above alarm.hr_sustained_bpm throughout >= alarm.hr_window_min: warning;
+ *  - BP above alarm.sbp_sustained_mmhg/alarm.dbp_sustained_mmhg on two readings at least
+ *    alarm.sustained_window_min apart with no normal BP reading between: critical (once per
+ *    run); high on the latest reading but not yet for that long: warning;
+ *  - HR above alarm.hr_sustained_bpm throughout >= alarm.hr_window_min: warning (once per run);
  *  - SpO2 below alarm.spo2_min_pct: critical;
  *  - SBP rise >= alarm.sbp_rise_mmhg within alarm.rise_window_min: warning;
  *  - missing data: no SpO2 for more than alarm.spo2_gap_min before now: critical; no BP for more

@@ -78,6 +78,19 @@ static void intra_session_alarms(void **state)
     struct vitals_reading b[] = {R(0, 185, 100, 80, 98), R(3, 185, 100, 80, 98)};
     assert_int_equal(vitals_evaluate(&P, b, 2, 3, NAN, &r, &err), 0);
     assert_null(find(&r, "bp-sustained"));
+    /* high every 2 min for 6 min: readings 0 and 6 are one unbroken high run >= 5 min apart */
+    struct vitals_reading e[] = {R(0, 185, 100, 80, 98), R(2, 185, 100, 80, 98),
+                                 R(4, 186, 100, 80, 98), R(6, 187, 100, 80, 98)};
+    assert_int_equal(vitals_evaluate(&P, e, 4, 6, NAN, &r, &err), 0);
+    assert_true(find(&r, "bp-sustained")->t_min == 6);
+    int count = 0;
+    for (int i = 0; i < r.n_alarms; i++) count += !strcmp(r.alarms[i].id, "bp-sustained");
+    assert_int_equal(count, 1);
+    /* a normal reading breaks the run */
+    e[2] = R(4, 150, 90, 80, 98);
+    assert_int_equal(vitals_evaluate(&P, e, 4, 6, NAN, &r, &err), 0);
+    assert_null(find(&r, "bp-sustained"));
+    assert_non_null(find(&r, "bp-high"));
     /* > 200/120 once: critical */
     struct vitals_reading c[] = {R(0, 205, 100, 80, 98)};
     assert_int_equal(vitals_evaluate(&P, c, 1, 0, NAN, &r, &err), 0);
@@ -87,6 +100,12 @@ static void intra_session_alarms(void **state)
                                  R(5, 121, 80, 124, 98)};
     assert_int_equal(vitals_evaluate(&P, h, 3, 5, NAN, &r, &err), 0);
     assert_non_null(find(&r, "hr-sustained"));
+    struct vitals_reading h2[] = {R(0, 190, 80, 125, 98), R(5, 120, 80, 126, 98),
+                                  R(6, 120, 80, 127, 98), R(8, 120, 80, 128, 98)};
+    assert_int_equal(vitals_evaluate(&P, h2, 4, 8, NAN, &r, &err), 0);
+    count = 0;
+    for (int i = 0; i < r.n_alarms; i++) count += !strcmp(r.alarms[i].id, "hr-sustained");
+    assert_int_equal(count, 1); /* once per run, whatever other alarms come between */
     assert_int_equal(vitals_evaluate(&P, h, 2, 2, NAN, &r, &err), 0);
     assert_null(find(&r, "hr-sustained"));
     /* SpO2 below 92 */
