@@ -323,8 +323,6 @@ static int plan_racemic(const struct protocol *p, const struct dose_request *q,
         return kc_error_set(err, KC_EINVAL, "--over applies to IV infusions only");
     }
     if (q->conc_mg_per_ml > 0) {
-        if (q->route == DOSE_ROUTE_ORAL)
-            return kc_error_set(err, KC_EINVAL, "a concentration does not apply to oral dosing");
         d->volume_ml = d->dose_mg_base / q->conc_mg_per_ml;
         if (q->container_ml > 0 && d->volume_ml > q->container_ml * (1 + 1e-9))
             return kc_error_set(err, KC_EINVAL,

@@ -215,6 +215,10 @@ static void oral_and_sublingual(void **state)
     q.override_reason = NULL;
     assert_int_equal(dose_plan_compute(&P, &q, &d, &err), 0);
     close_to(d.dose_mg_base, 140, 1e-9);
+    q.conc_mg_per_ml = 10; /* oral solution 10 mg/mL: volume to draw */
+    assert_int_equal(dose_plan_compute(&P, &q, &d, &err), 0);
+    close_to(d.volume_ml, 14, 1e-9);
+    q.conc_mg_per_ml = 0;
     q.route = DOSE_ROUTE_SL;
     q.mg_per_kg = 0;
     q.fixed_mg = 0;
