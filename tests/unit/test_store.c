@@ -57,16 +57,14 @@ static void failed_migration_changes_nothing(void **state)
     for (char *p = tname; *p; p++)
         if (*p == '-') *p = '_';
     snprintf(sql, sizeof sql, "CREATE TABLE %s (x INTEGER); THIS IS NOT SQL;", tname);
-    const struct store_migration list[] = {
-        {1, "v1", store__schema_v1, store__schema_v1_sqlite, store__schema_v1_pg},
-        {2, "broken", sql, NULL, NULL},
-    };
+    int known = store__migrations_known();
+    const struct store_migration list[] = {{known + 1, "broken", sql, NULL, NULL}};
     int applied = -1, cur = 0, exists = 1;
-    assert_int_not_equal(store__migrate_with(st, list, 2, &applied, &err), 0);
-    assert_non_null(strstr(err.msg, "migration to version 2 failed"));
+    assert_int_not_equal(store__migrate_with(st, list, 1, &applied, &err), 0);
+    assert_non_null(strstr(err.msg, "failed, nothing was changed"));
     assert_int_equal(applied, -1);
     assert_ok(store__schema_current(st, &cur, &err), err);
-    assert_int_equal(cur, 1);
+    assert_int_equal(cur, known);
     assert_ok(st->drv->table_exists(st, tname, &exists, &err), err);
     assert_int_equal(exists, 0);
     store_close(st);
