@@ -43,7 +43,7 @@ build: deps
 # demonstration clinic loaded on first start.  KC_LISTEN overrides the address.
 KC_LISTEN ?= 127.0.0.1:8080
 run: build
-	@$(REL_BIN) demo | head -n 12
+	@$(REL_BIN) demo
 	@echo
 	@$(REL_BIN) serve --listen $(KC_LISTEN) --demo
 
