@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Runs the store suites (BUILD/san/tests/test_store, test_store_ledger) against a real PostgreSQL
+# Runs the store suites (BUILD/san/tests/test_store, test_store_ledger, and the kill test of
+# test_store_faults) against a real PostgreSQL
 # started for this test; the SQLite runs are the unit binaries themselves (scripts/run-tests.sh).
 . "$(dirname "$0")/../cli/lib.sh"
 . "$(dirname "$0")/pg_server.sh"
 
-suites=("$(dirname "$KC_BIN")/tests/test_store" "$(dirname "$KC_BIN")/tests/test_store_ledger")
+suites=("$(dirname "$KC_BIN")/tests/test_store" "$(dirname "$KC_BIN")/tests/test_store_ledger"
+        "$(dirname "$KC_BIN")/tests/test_store_faults")
 for s in "${suites[@]}"; do
     [ -x "$s" ] || { notok "store suite binary $s is missing"; exit 0; }
 done
