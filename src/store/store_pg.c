@@ -227,9 +227,28 @@ static int pg_cmd(struct store *st, const char *sql, const char *what, struct kc
     return rc;
 }
 
+/* A connection lost between operations (server restart, network) is re-established once when
+ * the next transaction starts (nothing of it has run yet, so retrying is safe); the server-side
+ * prepared statements went with the old connection. */
+static int pg_reconnect(struct store *st, struct kc_error *err)
+{
+    struct pg *p = P(st);
+    PQreset(p->conn);
+    for (int i = 0; i < p->ncache; i++) free(p->cache[i].sql);
+    p->ncache = 0;
+    if (PQstatus(p->conn) != CONNECTION_OK)
+        return pg_error(p->conn, NULL, "reconnecting to PostgreSQL", err);
+    PQclear(PQexec(p->conn, "SET client_min_messages = warning; SET TIME ZONE 'UTC'"));
+    return KC_OK;
+}
+
 static int pg_begin(struct store *st, struct kc_error *err)
 {
-    return pg_cmd(st, "BEGIN", "starting a transaction", err);
+    int rc = PQstatus(P(st)->conn) == CONNECTION_BAD ? pg_reconnect(st, err) : KC_OK;
+    if (!rc) rc = pg_cmd(st, "BEGIN", "starting a transaction", err);
+    if (rc && PQstatus(P(st)->conn) == CONNECTION_BAD && !(rc = pg_reconnect(st, err)))
+        rc = pg_cmd(st, "BEGIN", "starting a transaction", err);
+    return rc;
 }
 
 static int pg_commit(struct store *st, struct kc_error *err)

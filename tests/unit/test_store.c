@@ -378,6 +378,32 @@ static void backup_and_restore_round_trip(void **state)
     store_close(w.st);
 }
 
+/* PostgreSQL: a connection the server dropped is re-established at the next transaction. */
+static void lost_connection_is_reestablished(void **state)
+{
+    (void)state;
+    if (!fx_is_pg()) {
+        print_message("skip - reconnecting is PostgreSQL's (SQLite has no connection to lose)\n");
+        skip();
+    }
+    struct kc_error err = {0};
+    struct store *st = fx_open();
+    struct store *killer = fx_open_url(getenv("KC_TEST_DB"), 0);
+    int64_t pid = 0;
+    assert_ok(store__q_int(st, "SELECT pg_backend_pid()", NULL, 0, &pid, &err), err);
+    struct sv a[] = {SV_I(pid)};
+    int64_t done = 0;
+    assert_ok(store__q_int(killer, "SELECT CASE WHEN pg_terminate_backend(CAST(? AS INTEGER)) "
+                                   "THEN 1 ELSE 0 END", a, 1, &done, &err), err);
+    assert_int_equal(done, 1);
+    assert_ok(store_audit(st, &fx_who, "read", "Patient", "1", "success", NULL, &err), err);
+    struct store_verify rep;
+    assert_ok(store_audit_verify(st, &rep, &err), err);
+    assert_int_equal(rep.first_bad_seq, 0);
+    store_close(killer);
+    store_close(st);
+}
+
 static size_t count_type(json_t *bundle, const char *type)
 {
     size_t n = 0, i;
@@ -472,6 +498,7 @@ int main(void)
         cmocka_unit_test(scale_results_are_kept),
         cmocka_unit_test(backup_and_restore_round_trip),
         cmocka_unit_test(fhir_bundle_holds_the_whole_record),
+        cmocka_unit_test(lost_connection_is_reestablished),
     };
     return cmocka_run_group_tests_name(fx_is_pg() ? "store (postgres)" : "store (sqlite)", tests,
                                        NULL, NULL);
