@@ -11,7 +11,7 @@ for s in "${suites[@]}"; do
     [ -x "$s" ] || { notok "store suite binary $s is missing"; exit 0; }
 done
 
-if ! pg_start; then skip "store suites on PostgreSQL ($PG_SKIP)"; exit 0; fi
+if ! pg_start; then pg_report "store suites on PostgreSQL"; exit 0; fi
 ok "throw-away PostgreSQL server started ($PG_URL)"
 
 for s in "${suites[@]}"; do
