@@ -209,6 +209,7 @@ int cmd_pk(int argc, char **argv)
     if (strcmp(argv[0], "simulate") == 0) return cmd_simulate(argc - 1, argv + 1);
     if (strcmp(argv[0], "compare") == 0) return cmd_pk_compare(argc - 1, argv + 1);
     if (strcmp(argv[0], "tci") == 0) return cmd_pk_tci(argc - 1, argv + 1);
+    if (strcmp(argv[0], "population") == 0) return cmd_pk_population(argc - 1, argv + 1);
     fprintf(stderr, "ketaclinic: pk: unknown subcommand '%s' (models, simulate, compare, tci, population)\n", argv[0]);
     return CLI_EXIT_USAGE;
 }

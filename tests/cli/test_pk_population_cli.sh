@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# `ketaclinic pk population` as a person uses it: formats, identical output across threads,
+# covariate table, bad input.
+. "$(dirname "$0")/lib.sh"
+
+args=(pk population --model herd2007 --n 3000 --weight "normal 30 8" --age "uniform 2 12" --dose "iv 1mg/kg over 2min" --until 120min --step 1min --quantiles 5,50,95)
+run_kc "population csv, 1 thread" 0 "${args[@]}" --threads 1 --format csv
+[ "$(head -1 "$TMP/out")" = "time_min,cp_p5_ng_per_ml,cp_p50_ng_per_ml,cp_p95_ng_per_ml,cp_mean_ng_per_ml,p_above_level" ] \
+    && ok "population csv header" || notok "population csv header" "$(head -1 "$TMP/out")"
+[ "$(wc -l <"$TMP/out")" -eq 122 ] && ok "population csv has 121 rows" || notok "population csv rows" "$(wc -l <"$TMP/out")"
+awk -F, 'NR>2 { if (!($2 <= $3 && $3 <= $4)) bad=1 } END { exit bad }' "$TMP/out" && ok "p5 <= p50 <= p95" || notok "p5 <= p50 <= p95"
+cp "$TMP/out" "$TMP/one.csv"
+for t in 2 4; do
+    run_kc "population csv, $t threads" 0 "${args[@]}" --threads $t --format csv
+    cmp -s "$TMP/one.csv" "$TMP/out" && ok "identical output with $t threads" || notok "identical output with $t threads"
+done
+run_kc "population other seed" 0 "${args[@]}" --seed 7 --format csv
+cmp -s "$TMP/one.csv" "$TMP/out" && notok "another seed gives other patients" || ok "another seed gives other patients"
+
+run_kc "population json refined" 0 pk population --model domino1984 --n 2000 --weight 70 --iiv 0.3 --residual 0.1 --dose "iv 0.5mg/kg over 40min" --until 240min --refine --format json
+node -e 'const j=JSON.parse(require("fs").readFileSync(0));const c=j.cp[40];if(j.cp.length!==241||!j.refined||!(c.quantiles.p5<c.quantiles.p50&&c.quantiles.p50<c.quantiles.p95)||!(j.cmax_ng_per_ml.p_above_level>0)||j.quantile_resolution_rel>1e-5)process.exit(1)' <"$TMP/out" \
+    && ok "json has refined quantiles, Cmax exceedance" || notok "json refined" "$(head -c 300 "$TMP/out")"
+run_kc "population table" 0 pk population --model domino1984 --n 500 --weight "uniform 50 90" --iiv 0.25 --dose "iv 0.5mg/kg over 40min" --until 60min --step 5min --timing
+expect_out "table names the quantile resolution" "within 0.78% of the exact sample quantile"
+expect_out "table shows Cmax exceedance" "^P\(Cmax > 250 ng/mL\) = "
+expect_err "timing on stderr" "500 patients in .* patients/s"
+
+printf 'weight_kg,age_y\n60,30\n80,50\n' >"$TMP/cov.csv"
+run_kc "population from a covariate table" 0 pk population --model domino1984 --n 4 --covariates "$TMP/cov.csv" --iiv none --dose "iv 35mg" --until 10min --refine --format csv
+# two patients of 60 kg and two of 80 kg: V1 3.78 and 5.04 L, so Cp(0) 9259 and 6944 ng/mL
+awk -F, 'NR==2 { if ($2 < 6944 || $2 > 6945 || $4 < 9259 || $4 > 9260) bad=1 } END { exit bad }' "$TMP/out" \
+    && ok "covariate rows are used" || notok "covariate rows are used" "$(sed -n 2p "$TMP/out")"
+
+run_kc "population bad weight" 2 pk population --model domino1984 --weight "normal seventy 12" --dose "iv 1mg/kg"
+expect_err "names the bad weight" "--weight: 'normal seventy 12'"
+run_kc "population bad quantile" 2 pk population --model domino1984 --weight 70 --dose "iv 1mg/kg" --quantiles 5,150
+expect_err "names the bad quantile" "'150' is not a percentage"
+run_kc "population needs a dose" 2 pk population --model domino1984 --weight 70
+run_kc "population missing weight" 2 pk population --model domino1984 --dose "iv 1mg/kg"
+expect_err "says which covariate" "needs the patient's weight"
