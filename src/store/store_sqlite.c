@@ -223,16 +223,18 @@ static int lite_table_exists(struct store *st, const char *table, int *exists,
     return KC_OK;
 }
 
-/* Copies src into dst page by page with the online backup API (readers and writers may go on). */
+/* Copies src into dst in one step: one read transaction, so the copy is one consistent moment
+ * and, in WAL mode, writers go on meanwhile.  (Stepping a few pages at a time would restart
+ * whenever another connection writes, and might never finish on a busy clinic.) */
 static int lite_copy(sqlite3 *src, sqlite3 *dst, struct kc_error *err)
 {
     sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
     if (!b) return lite_error(dst, sqlite3_errcode(dst), "backup", err);
-    int rc;
-    do {
-        rc = sqlite3_backup_step(b, 256);
-        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
-    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    int rc, tries = 0;
+    while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+        if (++tries > 500) break; /* 10 s */
+        sqlite3_sleep(20);
+    }
     sqlite3_backup_finish(b);
     if (rc != SQLITE_DONE) return lite_error(dst, rc, "backup", err);
     return KC_OK;

@@ -2,6 +2,7 @@
  * (tests/store/test_store_backends.sh sets KC_TEST_DB): migrations, records and the errors that
  * name the field, transactions, the audit chain and its tamper detection, the ledger. */
 #include <inttypes.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -353,6 +354,27 @@ static void scale_results_are_kept(void **state)
     store_close(w.st);
 }
 
+/* Writes audit entries on its own connection until told to stop. */
+struct busy {
+    const char *url;
+    int started, stop;
+};
+
+static void *busy_writer(void *p)
+{
+    struct busy *b = p;
+    struct kc_error err = {0};
+    struct store *st = NULL;
+    struct store_options o = {b->url, fx_key, 0};
+    if (store_open(&o, &st, &err)) return NULL;
+    while (!__atomic_load_n(&b->stop, __ATOMIC_SEQ_CST)) {
+        store_audit(st, &fx_who, "read", "Patient", "1", "success", NULL, &err);
+        __atomic_store_n(&b->started, 1, __ATOMIC_SEQ_CST);
+    }
+    store_close(st);
+    return NULL;
+}
+
 static void backup_and_restore_round_trip(void **state)
 {
     (void)state;
@@ -366,7 +388,14 @@ static void backup_and_restore_round_trip(void **state)
     make_world(&w, 1000);
     char path[400];
     snprintf(path, sizeof path, "%s/backup-%d.db", fx_dir, fx_n);
+    /* online: another connection keeps writing while the copy is made */
+    struct busy b = {fx_url, 0, 0};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, busy_writer, &b), 0);
+    while (!__atomic_load_n(&b.started, __ATOMIC_SEQ_CST)) usleep(1000);
     assert_ok(store_backup(w.st, &fx_who, path, &err), err);
+    __atomic_store_n(&b.stop, 1, __ATOMIC_SEQ_CST);
+    pthread_join(th, NULL);
     assert_fails(store_backup(w.st, &fx_who, path, &err), KC_ECONFLICT, err, "already exists");
     struct store *dst = fx_open_url(fx_new_url(), 1);
     assert_ok(store_restore(dst, &fx_who, path, &err), err);
