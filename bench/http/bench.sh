@@ -58,7 +58,7 @@ LUA
 
 run() { # name url script
     local out
-    out=$(wrk -t2 -c"$conns" -d"${dur}s" --latency ${3:+-s "$3"} "$2")
+    out=$(wrk -t"$([ "$conns" -lt 2 ] && echo 1 || echo 2)" -c"$conns" -d"${dur}s" --latency ${3:+-s "$3"} "$2")
     local rps p99
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     p99=$(echo "$out" | awk '$1=="99%" {print $2}')

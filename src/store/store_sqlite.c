@@ -1,6 +1,7 @@
 /* store_sqlite.c — the SQLite back end: WAL, foreign keys on, synchronous=FULL (a commit is on
  * disk when it returns), a busy timeout, prepared statements cached by SQL text, and SQLite's
  * error codes mapped to KC_E... with the table.field named. */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,9 @@ struct lite {
     sqlite3 *db;
     struct cached cache[CACHE_MAX];
     int ncache;
+    int holds_writer;
 };
+static pthread_mutex_t writer_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static struct lite *L(struct store *st)
 {
@@ -196,19 +199,37 @@ static int lite_exec(struct store *st, const char *sql, const char *what, struct
 }
 
 /* IMMEDIATE: take the write lock at BEGIN, so two writers never deadlock upgrading. */
+static void writer_release(struct lite *l)
+{
+    if (l->holds_writer) {
+        l->holds_writer = 0;
+        pthread_mutex_unlock(&writer_mu);
+    }
+}
+
 static int lite_begin(struct store *st, struct kc_error *err)
 {
-    return lite_exec(st, "BEGIN IMMEDIATE", "starting a transaction", err);
+    struct lite *l = L(st);
+    if (!l->holds_writer) {
+        pthread_mutex_lock(&writer_mu);
+        l->holds_writer = 1;
+    }
+    int rc = lite_exec(st, "BEGIN IMMEDIATE", "starting a transaction", err);
+    if (rc) writer_release(l);
+    return rc;
 }
 
 static int lite_commit(struct store *st, struct kc_error *err)
 {
-    return lite_exec(st, "COMMIT", "committing", err);
+    int rc = lite_exec(st, "COMMIT", "committing", err);
+    if (!rc) writer_release(L(st));
+    return rc;
 }
 
 static void lite_rollback(struct store *st)
 {
     if (!sqlite3_get_autocommit(L(st)->db)) sqlite3_exec(L(st)->db, "ROLLBACK", NULL, NULL, NULL);
+    writer_release(L(st));
 }
 
 static int lite_table_exists(struct store *st, const char *table, int *exists,
