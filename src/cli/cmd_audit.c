@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -12,9 +13,11 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: ketaclinic audit verify [--db URL] [--audit-key FILE]\n"
+    fprintf(out, "usage: ketaclinic audit verify [--anchor SEQ:HASH]... [--db URL] "
+                 "[--audit-key FILE]\n"
                  "       ketaclinic audit list [--after SEQ] [--limit N] [--format table|json]\n"
-                 STORE_CLI_USAGE);
+                 "       ketaclinic audit head [--chain audit|ledger]   (an anchor to keep "
+                 "off this machine)\n" STORE_CLI_USAGE);
 }
 
 static int print_entry(void *ctx, const struct store_audit_entry *e)
@@ -39,7 +42,8 @@ int cmd_audit(int argc, char **argv)
 {
     struct kc_error err = {0};
     struct cli_opt opts[] = {STORE_CLI_OPTS, {"format", 1, 0, 0, {0}}, {"after", 1, 0, 0, {0}},
-                             {"limit", 1, 0, 0, {0}}};
+                             {"limit", 1, 0, 0, {0}}, {"anchor", 1, 1, 0, {0}},
+                             {"chain", 1, 0, 0, {0}}};
     const size_t n = sizeof opts / sizeof opts[0];
     const char *pos[1];
     int npos = 0, rc;
@@ -51,7 +55,8 @@ int cmd_audit(int argc, char **argv)
         usage(stdout);
         return CLI_EXIT_OK;
     }
-    if (npos != 1 || (strcmp(pos[0], "verify") != 0 && strcmp(pos[0], "list") != 0)) {
+    if (npos != 1 || (strcmp(pos[0], "verify") != 0 && strcmp(pos[0], "list") != 0 &&
+                      strcmp(pos[0], "head") != 0)) {
         usage(stderr);
         return CLI_EXIT_USAGE;
     }
@@ -62,9 +67,22 @@ int cmd_audit(int argc, char **argv)
          kc_parse_long(cli_get(opts, n, "limit"), 1, 1000000, &limit, &err)))
         return cli_fail(&err);
     if (store_cli_open(opts, n, 0, &st, &err)) return cli_fail(&err);
+    if (strcmp(pos[0], "head") == 0) {
+        const char *chain = cli_get(opts, n, "chain");
+        int64_t seq = 0;
+        char hash[65], now[32];
+        if ((rc = store_chain_head(st, chain ? chain : "audit", &seq, hash, &err))) goto fail;
+        store_close(st);
+        time_t t = time(NULL);
+        strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+        printf("%s %" PRId64 ":%s %s\n", chain ? chain : "audit", seq, hash, now);
+        return CLI_EXIT_OK;
+    }
     if (strcmp(pos[0], "verify") == 0) {
         struct store_verify rep;
         if ((rc = store_audit_verify(st, &rep, &err))) goto fail;
+        if (!rep.first_bad_seq && (rc = store_cli_check_anchors(st, "audit", opts, n, &rep, &err)))
+            goto fail;
         store_close(st);
         if (rep.first_bad_seq) {
             fprintf(stderr, "ketaclinic: audit log check FAILED at entry %" PRId64 ": %s "

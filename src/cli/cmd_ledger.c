@@ -19,7 +19,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: ketaclinic ledger balance [--drug D] [--format table|json]\n"
             "       ketaclinic ledger report [--from TIME] [--to TIME] [--format table|csv|json]\n"
-            "       ketaclinic ledger verify\n"
+            "       ketaclinic ledger verify [--anchor SEQ:HASH]...\n"
             "       ketaclinic ledger record receipt|waste|transfer|adjust|count --drug D --lot L\n"
             "              --location LOC --qty AMOUNT [--supplier S] [--witness USER] [--to LOC]\n"
             "              [--reason TEXT]   (AMOUNT like 500mg or 250ug; adjust may be -2mg)\n"
@@ -149,7 +149,7 @@ int cmd_ledger(int argc, char **argv)
                              {"location", 1, 0, 0, {0}}, {"to", 1, 0, 0, {0}},
                              {"qty", 1, 0, 0, {0}},    {"supplier", 1, 0, 0, {0}},
                              {"witness", 1, 0, 0, {0}}, {"reason", 1, 0, 0, {0}},
-                             {"from", 1, 0, 0, {0}}};
+                             {"from", 1, 0, 0, {0}},    {"anchor", 1, 1, 0, {0}}};
     const size_t n = sizeof opts / sizeof opts[0];
     const char *pos[2];
     int npos = 0, rc = 0;
@@ -192,6 +192,8 @@ int cmd_ledger(int argc, char **argv)
     } else if (strcmp(sub, "verify") == 0) {
         struct store_verify rep;
         rc = store_ledger_verify(st, &rep, &err);
+        if (!rc && !rep.first_bad_seq)
+            rc = store_cli_check_anchors(st, "ledger", opts, n, &rep, &err);
         if (!rc && rep.first_bad_seq) {
             store_close(st);
             fprintf(stderr, "ketaclinic: ledger check FAILED at entry %" PRId64 ": %s\n",

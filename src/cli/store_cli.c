@@ -53,3 +53,22 @@ void store_cli_fmt_mg(int64_t ug, char out[32])
     uint64_t a = ug < 0 ? (uint64_t)0 - (uint64_t)ug : (uint64_t)ug;
     snprintf(out, 32, "%s%" PRIu64 ".%03" PRIu64, ug < 0 ? "-" : "", a / 1000, a % 1000);
 }
+
+int store_cli_check_anchors(struct store *st, const char *chain, const struct cli_opt *opts,
+                            size_t n, struct store_verify *rep, struct kc_error *err)
+{
+    const struct cli_opt *o = cli_find(opts, n, "anchor");
+    for (int i = 0; o && i < o->count; i++) {
+        const char *v = o->values[i], *colon = strchr(v, ':');
+        char num[24];
+        long seq = 0;
+        if (!colon || colon == v || (size_t)(colon - v) >= sizeof num)
+            return kc_error_set(err, KC_EINVAL, "--anchor '%s': expected SEQ:HASH", v);
+        snprintf(num, sizeof num, "%.*s", (int)(colon - v), v);
+        if (kc_parse_long(num, 1, INT64_MAX, &seq, err)) return kc_error_prefix(err, "--anchor");
+        int rc = store_chain_check_anchor(st, chain, seq, colon + 1, rep, err);
+        if (rc) return kc_error_prefix(err, "--anchor '%s'", v);
+        if (rep->first_bad_seq) return KC_OK;
+    }
+    return KC_OK;
+}

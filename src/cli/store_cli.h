@@ -30,6 +30,11 @@ void store_cli_actor(const struct cli_opt *opts, size_t n, struct store_actor *w
  * KC_EINVAL naming the option when not a mass or not a whole number of micrograms. */
 int store_cli_parse_ug(const char *opt, const char *text, int allow_negative, int64_t *ug,
                        struct kc_error *err);
+/* Checks every --anchor SEQ:HASH (from `ketaclinic audit head`) against chain; the first that
+ * fails fills rep.  KC_EINVAL for a malformed anchor. */
+int store_cli_check_anchors(struct store *st, const char *chain, const struct cli_opt *opts,
+                            size_t n, struct store_verify *rep, struct kc_error *err);
+
 /* Writes ug as milligrams with three decimals ("35.000"), exactly. */
 void store_cli_fmt_mg(int64_t ug, char out[32]);
 

@@ -288,3 +288,58 @@ int store__finish(struct store *st, int rc, const struct store_actor *who, const
     }
     return rc;
 }
+
+struct anchor_ctx {
+    char *out;
+    int *found;
+};
+
+static int anchor_row(void *ctx, const struct srow *r)
+{
+    struct anchor_ctx *a = ctx;
+    store__copy(r, 0, a->out, STORE_HASH_HEX);
+    *a->found = 1;
+    return 0;
+}
+
+int store_chain_head(struct store *st, const char *chain, int64_t *seq,
+                     char hash[STORE_HASH_HEX], struct kc_error *err)
+{
+    struct head h = {0};
+    if (!chain || (strcmp(chain, "audit") != 0 && strcmp(chain, "ledger") != 0))
+        return kc_error_set(err, KC_EINVAL, "chain must be 'audit' or 'ledger'");
+    struct sv a[] = {SV_T(chain)};
+    int rc = store__q(st, "SELECT seq, hash FROM chain_head WHERE name = ?", a, 1, head_row, &h,
+                      err);
+    if (rc) return rc;
+    if (!h.found) return kc_error_set(err, KC_EIO, "chain '%s' has no head row", chain);
+    *seq = h.seq;
+    memcpy(hash, h.hash, STORE_HASH_HEX);
+    return KC_OK;
+}
+
+int store_chain_check_anchor(struct store *st, const char *chain, int64_t seq, const char *hash,
+                             struct store_verify *rep, struct kc_error *err)
+{
+    char got[STORE_HASH_HEX] = "";
+    int found = 0;
+    struct sv a[] = {SV_I(seq)};
+    static const char *const sql[] = {"SELECT hash FROM audit_log WHERE seq = ?",
+                                      "SELECT hash FROM ledger_entries WHERE seq = ?"};
+    if (!chain || (strcmp(chain, "audit") != 0 && strcmp(chain, "ledger") != 0))
+        return kc_error_set(err, KC_EINVAL, "chain must be 'audit' or 'ledger'");
+    if (!hash || strlen(hash) != STORE_HASH_HEX - 1)
+        return kc_error_set(err, KC_EINVAL, "anchor hash must be %d hex characters",
+                            STORE_HASH_HEX - 1);
+    struct anchor_ctx ctx = {got, &found};
+    int rc = store__q(st, sql[chain[0] == 'l'], a, 1, anchor_row, &ctx, err);
+    if (rc) return rc;
+    memset(rep, 0, sizeof *rep);
+    if (!found)
+        bad(rep, seq, "entry %" PRId64 " named by the anchor is missing (the log was cut back)",
+            seq);
+    else if (sodium_memcmp(got, hash, STORE_HASH_HEX - 1) != 0)
+        bad(rep, seq, "entry %" PRId64 " differs from the anchor taken earlier (history was "
+            "rewritten)", seq);
+    return KC_OK;
+}

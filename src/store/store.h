@@ -196,6 +196,16 @@ struct store_verify {
  * when it could check (look at rep->first_bad_seq), an error when it could not read. */
 int store_audit_verify(struct store *st, struct store_verify *rep, struct kc_error *err);
 
+/* The head of a hash chain ("audit" or "ledger"): its last seq and hash.  Shipped off the
+ * machine on a schedule (syslog, the daily report), it is an anchor: interop-security.md D4.2. */
+int store_chain_head(struct store *st, const char *chain, int64_t *seq,
+                     char hash[65], struct kc_error *err);
+/* Checks an anchor taken earlier: entry seq of the chain must still carry hash (64 hex).  Catches
+ * a log cut back or rewritten by someone holding the key.  Returns 0 when it could check; see
+ * rep->first_bad_seq. */
+int store_chain_check_anchor(struct store *st, const char *chain, int64_t seq, const char *hash,
+                             struct store_verify *rep, struct kc_error *err);
+
 /* ---- controlled-substance ledger ------------------------------------------------------------ */
 /* Records one ledger event (rules: ledger_check in clinic/ledger.h), updates the perpetual
  * balances and chains its hash, in one transaction.  A count that disagrees with the balance

@@ -98,6 +98,18 @@ if command -v sqlite3 >/dev/null; then
     run_kc "audit verify after truncating the tail" 1 audit verify
     expect_err "names the lost last entry" "FAILED at entry $last: entries $last onwards are missing"
     cp "$TMP/pristine.db" "$DB"; rm -f "$DB-wal" "$DB-shm"
+    # an anchor shipped off the machine catches a tail cut back together with the chain head
+    run_kc "audit head gives an anchor" 0 audit head
+    anchor=$(awk '{print $2}' "$TMP/out")
+    expect_out "anchor is SEQ:HASH" '^audit [0-9]+:[0-9a-f]{64} [0-9T:-]+Z$'
+    run_kc "verify against the anchor" 0 audit verify --anchor "$anchor"
+    aseq=${anchor%%:*}
+    sqlite3 "$DB" "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq >= $((aseq - 1)); UPDATE chain_head SET seq = $((aseq - 2)), hash = (SELECT hash FROM audit_log WHERE seq = $((aseq - 2))) WHERE name = 'audit';"
+    run_kc "a cut tail with a forged head passes without the anchor" 0 audit verify
+    run_kc "but not against the anchor" 1 audit verify --anchor "$anchor"
+    expect_err "names the anchored entry" "FAILED at entry $aseq: entry $aseq named by the anchor is missing"
+    run_kc "a malformed anchor is bad input" 2 audit verify --anchor "12"
+    cp "$TMP/pristine.db" "$DB"; rm -f "$DB-wal" "$DB-shm"
     sqlite3 "$DB" "DROP TRIGGER ledger_entries_no_update; UPDATE ledger_entries SET qty_ug=4000 WHERE seq=2;"
     run_kc "ledger verify after editing entry 2" 1 ledger verify
     expect_err "names ledger entry 2" 'ledger check FAILED at entry 2'

@@ -303,6 +303,45 @@ static void audit_verify_names_the_tampered_entry(void **state)
     store_close(st);
 }
 
+/* D4.2: an anchor kept off the machine catches a tail cut back together with the chain head. */
+static void anchors_catch_a_rewritten_tail(void **state)
+{
+    (void)state;
+    struct kc_error err = {0};
+    struct store *st = fx_open();
+    struct store_verify rep;
+    for (int i = 0; i < 4; i++)
+        assert_ok(store_audit(st, &fx_who, "read", "Patient", "9", "success", NULL, &err), err);
+    int64_t seq = 0;
+    char hash[65], sql[400];
+    assert_ok(store_chain_head(st, "audit", &seq, hash, &err), err);
+    assert_ok(store_chain_check_anchor(st, "audit", seq, hash, &rep, &err), err);
+    assert_int_equal(rep.first_bad_seq, 0);
+    fx_sql(st, "CREATE TABLE audit_saved2 AS SELECT * FROM audit_log");
+    snprintf(sql, sizeof sql, "DELETE FROM audit_log WHERE seq >= %" PRId64, seq - 1);
+    tamper(st, "audit_log", sql);
+    snprintf(sql, sizeof sql, "UPDATE chain_head SET seq = %" PRId64 ", hash = (SELECT hash FROM "
+             "audit_log WHERE seq = %" PRId64 ") WHERE name = 'audit'", seq - 2, seq - 2);
+    fx_sql(st, sql);
+    assert_ok(store_audit_verify(st, &rep, &err), err);
+    assert_int_equal(rep.first_bad_seq, 0); /* the chain alone cannot tell */
+    assert_ok(store_chain_check_anchor(st, "audit", seq, hash, &rep, &err), err);
+    assert_int_equal(rep.first_bad_seq, seq);
+    assert_fails(store_chain_check_anchor(st, "audit", seq, "abc", &rep, &err), KC_EINVAL, err,
+                 "64 hex");
+    /* put history back for the suites that share this database */
+    snprintf(sql, sizeof sql, "INSERT INTO audit_log SELECT * FROM audit_saved2 WHERE seq >= %"
+             PRId64, seq - 1);
+    fx_sql(st, sql);
+    snprintf(sql, sizeof sql, "UPDATE chain_head SET seq = %" PRId64 ", hash = '%s' WHERE name = "
+             "'audit'", seq, hash);
+    fx_sql(st, sql);
+    fx_sql(st, "DROP TABLE audit_saved2");
+    assert_ok(store_audit_verify(st, &rep, &err), err);
+    assert_int_equal(rep.first_bad_seq, 0);
+    store_close(st);
+}
+
 static void users_and_passwords(void **state)
 {
     (void)state;
@@ -523,6 +562,7 @@ int main(void)
         cmocka_unit_test(audit_records_who_what_outcome),
         cmocka_unit_test(audit_log_refuses_update_and_delete),
         cmocka_unit_test(audit_verify_names_the_tampered_entry),
+        cmocka_unit_test(anchors_catch_a_rewritten_tail),
         cmocka_unit_test(users_and_passwords),
         cmocka_unit_test(scale_results_are_kept),
         cmocka_unit_test(backup_and_restore_round_trip),
