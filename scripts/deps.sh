@@ -39,3 +39,6 @@ if [ -f package-lock.json ]; then
         npm ci --no-audit --no-fund --loglevel=error >/dev/null
     fi
 fi
+
+# The web UI's front-end libraries, copied from node_modules into web/vendor/.
+bash scripts/web-vendor.sh

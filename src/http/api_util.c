@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "http/api.h"
+#include "http/api_ui.h"
 
 static const struct api_route routes[] = {
     {"POST", "/api/login", -2, 0, api_login},
@@ -32,6 +33,17 @@ static const struct api_route routes[] = {
     {"POST", "/api/pk/simulate", KC_RES_PK, KC_ACT_READ, api_pk_simulate},
     {"GET", "/api/audit", KC_RES_AUDIT, KC_ACT_READ, api_audit_list},
     {"GET", "/api/ledger/balances", KC_RES_LEDGER, KC_ACT_READ, api_ledger_balances},
+    /* the web UI (issue 8): api_clinical.c, api_ops.c */
+    {"POST", "/api/patients/:id/screenings", KC_RES_CLINICAL, KC_ACT_WRITE, api_screenings_add},
+    {"GET", "/api/patients/:id/screenings", KC_RES_CLINICAL, KC_ACT_READ, api_screenings_list},
+    {"POST", "/api/patients/:id/plans", KC_RES_CLINICAL, KC_ACT_WRITE, api_plans_add},
+    {"GET", "/api/patients/:id/plans", KC_RES_CLINICAL, KC_ACT_READ, api_plans_list},
+    {"POST", "/api/plans/:id/sign", KC_RES_CLINICAL, KC_ACT_SIGN, api_plans_sign},
+    {"POST", "/api/sessions/:id/discharge", KC_RES_SESSION, KC_ACT_WRITE, api_discharge_check},
+    {"POST", "/api/ledger", KC_RES_LEDGER, KC_ACT_WRITE, api_ledger_add},
+    {"GET", "/api/ledger/entries", KC_RES_LEDGER, KC_ACT_READ, api_ledger_entries},
+    {"GET", "/api/outcomes", KC_RES_SCALES, KC_ACT_READ, api_outcomes},
+    {"GET", "/api/users", KC_RES_USERS, KC_ACT_READ, api_users_list},
     {"GET", "/fhir/metadata", -1, 0, api_fhir_metadata},
     {"GET", "/fhir/Patient/:id", KC_RES_PATIENT, KC_ACT_READ, api_fhir_patient},
     {"GET", "/fhir/Patient", KC_RES_PATIENT, KC_ACT_READ, api_fhir_patient_search},

@@ -327,4 +327,68 @@ int store_side_effect_list(struct store *st, const struct store_actor *who, int6
                            int (*fn)(void *ctx, const struct store_side_effect_row *s), void *ctx,
                            struct kc_error *err);
 
+/* ---- screening, treatment plans, discharge checks, outcomes, staff list (issue 8: the web UI;
+ * store_clinical.c, store_staff.c) ---------------------------------------------------------- */
+/* A screening: result "eligible" | "caution" | "ineligible"; record is the JSON document the
+ * API shows again (input, outcome, findings with sources; at most 32 KiB); each finding is
+ * also a screening_findings row (severity "contraindication" | "caution" | "info"; detail is
+ * text).  One audited create. */
+struct store_screening_finding {
+    const char *code, *severity, *detail;
+};
+int store_screening_add(struct store *st, const struct store_actor *who, int64_t patient_id,
+                        const char *result, const char *record,
+                        const struct store_screening_finding *f, size_t n_findings,
+                        int64_t *id, struct kc_error *err);
+struct store_screening_row {
+    int64_t id;
+    char at[32], by_user[64], result[16];
+    const char *record; /* valid during the callback */
+};
+/* A patient's screenings, newest first (one audited read). */
+int store_screening_list(struct store *st, const struct store_actor *who, int64_t patient_id,
+                         int (*fn)(void *ctx, const struct store_screening_row *s), void *ctx,
+                         struct kc_error *err);
+/* A treatment plan: condition, route, protocol (course kind), and the plan document (JSON: the
+ * dated schedule from src/clinic/course, dose basis; at most 32 KiB).  Status starts "active". */
+int store_plan_add(struct store *st, const struct store_actor *who, int64_t patient_id,
+                   const char *condition, const char *route, const char *protocol,
+                   const char *document, int64_t *id, struct kc_error *err);
+struct store_plan_row {
+    int64_t id, patient_id;
+    char condition[32], route[16], protocol[32], status[16], created_at[32], created_by[64];
+    char signed_by[64], signed_at[32]; /* "" while unsigned */
+    const char *document;              /* valid during the callback */
+};
+/* Plans of one patient (0 = all), newest first; or the one plan plan_id (> 0; KC_ENOTFOUND). */
+int store_plan_list(struct store *st, const struct store_actor *who, int64_t patient_id,
+                    int64_t plan_id, int (*fn)(void *ctx, const struct store_plan_row *p),
+                    void *ctx, struct kc_error *err);
+/* Signs a plan in the name of who->user (the caller checks the role): the signature (user,
+ * time) is kept in the plan document.  KC_ECONFLICT when already signed. */
+int store_plan_sign(struct store *st, const struct store_actor *who, int64_t plan_id,
+                    struct kc_error *err);
+/* One discharge check of a session: each criterion (e.g. "aldrete", "escort") met or not, at one
+ * time, by who->user.  One audited create. */
+struct store_discharge_item {
+    const char *criterion, *notes;
+    int met;
+};
+int store_discharge_add(struct store *st, const struct store_actor *who, int64_t session_id,
+                        const struct store_discharge_item *items, size_t n, struct kc_error *err);
+/* Every scale result with the condition and route of the patient's latest plan ("" when none),
+ * ordered by patient, scale, time: the input of the outcome statistics.  One audited read. */
+struct store_outcome_row {
+    int64_t patient_id;
+    char scale[32], at[32], condition[32], route[16];
+    int total;
+};
+int store_outcome_rows(struct store *st, const struct store_actor *who,
+                       int (*fn)(void *ctx, const struct store_outcome_row *r), void *ctx,
+                       struct kc_error *err);
+/* Staff accounts, by name (no password hashes). */
+int store_user_list(struct store *st, const struct store_actor *who,
+                    int (*fn)(void *ctx, const struct store_user *u), void *ctx,
+                    struct kc_error *err);
+
 #endif

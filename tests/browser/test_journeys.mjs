@@ -1,0 +1,206 @@
+// test_journeys.mjs — the clinic's main journeys in a real browser (Debian chromium, headless,
+// playwright-core) against the real server with a fresh database: each role logs in; the front
+// desk registers patients and books a chair; the prescriber screens (eligible, psychosis history,
+// excluded), plans an IV course and signs it; the nurse runs the session with vitals streamed in
+// by a monitor, sees the alarm when systolic passes the threshold, records a side effect and
+// discharges.  Screenshots go to tests/browser/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, Client } from '../http/server_harness.mjs';
+import { haveChromium, launch, loginAs, ready, shot, localInput, until } from './browser_harness.mjs';
+
+const skip = haveChromium() ? false : 'chromium is not installed (/usr/bin/chromium)';
+let srv, ctx, page, pw;
+const ids = {};
+
+before(async () => {
+  if (skip) return;
+  srv = await startServer({ demo: true });
+  pw = srv.demoPassword;
+  ctx = await launch();
+  page = ctx.pages()[0] || await ctx.newPage();
+  page.setDefaultTimeout(10000);
+  page.on('pageerror', (e) => { throw e; });
+});
+after(async () => { if (ctx) await ctx.close(); if (srv) await srv.stop(); });
+
+const L = (text) => page.getByLabel(text, { exact: true });
+const navLinks = async () => (await page.locator('#nav a').allTextContents()).sort();
+async function logout() { await page.getByRole('button', { name: 'Log out' }).click(); await page.waitForURL(/\/login$/); }
+
+test('each role logs in through the form and sees only its pages', { skip }, async () => {
+  const expect = {
+    admin: ['Admin', 'Billing', 'Ledger', 'Outcomes', 'Patients', 'Today'],
+    prescriber: ['Billing', 'Ledger', 'Outcomes', 'Patients', 'Today'],
+    nurse: ['Billing', 'Ledger', 'Outcomes', 'Patients', 'Today'],
+    frontdesk: ['Billing', 'Patients', 'Today'],
+    auditor: ['Admin', 'Billing', 'Ledger', 'Outcomes', 'Patients', 'Today'],
+  };
+  for (const [user, links] of Object.entries(expect)) {
+    await loginAs(page, srv.base, user, user === 'admin' ? srv.adminPassword : pw);
+    assert.match(await page.locator('#who').textContent(), new RegExp(`^${user}`));
+    assert.deepEqual(await navLinks(), links, `navigation of ${user}`);
+    await logout();
+  }
+  await L('User name').fill('nurse');
+  await L('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('alert').waitFor();
+  await shot(page, 'login');
+});
+
+test('the front desk registers patients and books a chair for today', { skip }, async () => {
+  await loginAs(page, srv.base, 'frontdesk', pw);
+  for (const [mrn, family, given, w] of [['T-100', 'Eligible', 'Erin', '70'], ['T-101', 'Excluded', 'Ezra', '80']]) {
+    await page.goto(`${srv.base}/patients`);
+    await ready(page);
+    await L('MRN').fill(mrn);
+    await L('Family name').fill(family);
+    await L('Given name').fill(given);
+    await L('Date of birth').fill('1980-05-17');
+    await L('Sex').selectOption('female');
+    await L('Weight (kg)').fill(w);
+    await L('Height (cm)').fill('170');
+    await page.getByRole('button', { name: 'Register' }).click();
+    await page.waitForURL(/\/patients\/\d+$/);
+    await ready(page);
+    assert.equal(await page.locator('h1').textContent(), `${family}, ${given}`);
+    ids[mrn] = page.url().match(/(\d+)$/)[1];
+  }
+  await shot(page, 'patient-frontdesk');
+  await page.goto(`${srv.base}/`);
+  await ready(page);
+  await L('Patient MRN').fill('T-100');
+  await L('Date and time').fill(localInput(new Date(Date.now() + 60000)));
+  await L('Chair').fill('chair-4');
+  await page.getByRole('button', { name: 'Book' }).click();
+  await page.getByRole('cell', { name: 'chair-4' }).waitFor();
+  const row = page.getByRole('row').filter({ hasText: 'chair-4' });
+  assert.match(await row.textContent(), /Eligible, Erin.*T-100.*Booked/);
+  assert.equal(await row.getByRole('link', { name: 'Open chair' }).count(), 0, 'the front desk has no chair screen');
+  await logout();
+});
+
+async function screen(id, { drug = 'ketamine', route = 'iv', history = [] }) {
+  await page.goto(`${srv.base}/patients/${id}/intake`);
+  await ready(page);
+  await L('Drug').selectOption(drug);
+  await L('Route').selectOption(route);
+  await L('Treatment-resistant depression').check();
+  for (const h of history) await page.getByLabel(h, { exact: true }).check();
+  await L('Adequate antidepressant trials').fill('2');
+  await L('Height (cm)').fill('170');
+  await L('Systolic BP (mmHg)').fill('122');
+  await L('Diastolic BP (mmHg)').fill('78');
+  await L('Heart rate (/min)').fill('72');
+  await L('SpO₂ (%)').fill('98');
+  await page.getByRole('button', { name: 'Screen' }).click();
+  const res = page.locator('form [data-testid="screening-result"]');
+  await res.waitFor();
+  return res;
+}
+
+test('the prescriber screens: one eligible, one with psychosis, one excluded', { skip }, async () => {
+  await loginAs(page, srv.base, 'prescriber', pw);
+  let r = await screen(ids['T-100'], {});
+  assert.equal(await r.locator('.verdict').textContent(), 'Eligible');
+  await shot(page, 'intake-eligible');
+  r = await screen(ids['T-101'], { history: ['History of psychosis', 'Current psychosis'] });
+  assert.notEqual(await r.locator('.verdict').textContent(), 'Eligible');
+  const psych = r.getByRole('row').filter({ hasText: 'history of psychosis' });
+  assert.match(await psych.textContent(), /Cohen et al\., Reg Anesth Pain Med 2018/, 'the finding names its source');
+  assert.match(await r.getByRole('row').filter({ hasText: 'current psychosis' }).textContent(), /avoid until controlled/);
+  await shot(page, 'intake-psychosis');
+  r = await screen(ids['T-101'], { drug: 'esketamine', route: 'nasal', history: ['History of psychosis', 'Aneurysmal vascular disease'] });
+  assert.equal(await r.locator('.verdict').textContent(), 'Not eligible');
+  assert.match(await r.getByRole('row').filter({ hasText: 'aneurysmal vascular disease' }).textContent(), /absolute.*do not give esketamine/);
+  await page.goto(`${srv.base}/patients/${ids['T-101']}`);
+  await ready(page);
+  assert.match(await page.locator('section').first().textContent(), /History.*psychosis-history.*Screening Not eligible/s);
+  await shot(page, 'patient');
+});
+
+test('the prescriber plans an IV course; only a prescriber signs it', { skip }, async () => {
+  await page.goto(`${srv.base}/patients/${ids['T-100']}/plan`);
+  await ready(page);
+  await L('Dose (mg/kg)').fill('0.5');
+  await L('Infusion (min)').fill('40');
+  await L('Concentration (mg/mL)').fill('1');
+  await page.getByRole('button', { name: 'Make plan' }).click();
+  const plan = page.locator('[data-testid="plan"]');
+  await plan.waitFor();
+  // 0.5 mg/kg x 70 kg = 35 mg over 40 min at 1 mg/mL = 52.5 mL/h
+  assert.equal(await plan.locator('[data-testid="pump-rate"]').textContent(), '52.5 mL/h');
+  assert.match(await plan.textContent(), /Schedule \(6 sessions\)/);
+  await plan.locator('.u-legend').first().waitFor();
+  const models = await plan.locator('.u-legend .u-series').count();
+  assert.ok(models >= 3, `predicted curves under several models (legend rows ${models})`);
+  await shot(page, 'plan');
+  await logout();
+  await loginAs(page, srv.base, 'nurse', pw);
+  await page.goto(`${srv.base}/patients/${ids['T-100']}/plan`);
+  await ready(page);
+  assert.equal(await page.getByRole('button', { name: 'Sign plan' }).count(), 0, 'a nurse cannot sign');
+  await logout();
+  await loginAs(page, srv.base, 'prescriber', pw);
+  await page.goto(`${srv.base}/patients/${ids['T-100']}/plan`);
+  await ready(page);
+  await page.getByRole('button', { name: 'Sign plan' }).click();
+  await page.getByText('signed by prescriber').first().waitFor();
+  await logout();
+});
+
+test('the nurse runs the session: live vitals, alarm, side effect, discharge', { skip }, async () => {
+  await loginAs(page, srv.base, 'nurse', pw);
+  await page.getByRole('row').filter({ hasText: 'chair-4' }).getByRole('link', { name: 'Open chair' }).click();
+  await page.waitForURL(/\/sessions\/\d+$/);
+  await ready(page);
+  const sid = page.url().match(/(\d+)$/)[1];
+  await page.getByRole('button', { name: 'Start session' }).click();
+  await page.getByRole('button', { name: /End infusion/ }).waitFor();
+  assert.equal(await page.locator('[data-testid="pump-rate"]').textContent(), '52.5 mL/h');
+  // The bedside monitor streams readings through the API, as its gateway would.
+  const monitor = new Client(srv.base);
+  assert.equal((await monitor.login('nurse', pw)).status, 200);
+  const at = (minAgo) => new Date(Date.now() - minAgo * 60000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const reading = (t, sbp, dbp) => ['sbp', 'dbp', 'hr', 'spo2'].map((code, i) => ({ at: t, code, value: [sbp, dbp, 76, 98][i] }));
+  let r = await monitor.post(`/api/sessions/${sid}/vitals`, { observations: [...reading(at(10), 126, 80), ...reading(at(5), 138, 84)] });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  await page.locator('[data-code="sbp"]', { hasText: '138' }).waitFor();
+  assert.equal(await page.locator('[data-testid="alarms"] .alarm').count(), 0, 'no alarm at 138/84');
+  assert.equal(await page.locator('#alarm-banner').isHidden(), true);
+  r = await monitor.post(`/api/sessions/${sid}/vitals`, { observations: reading(at(0), 206, 96) });
+  assert.equal(r.status, 201);
+  const alarm = page.locator('[data-testid="alarms"] .alarm', { hasText: 'CRITICAL' });
+  await alarm.first().waitFor();
+  assert.match(await page.locator('#alarm-banner').textContent(), /ALARM — chair-4/);
+  assert.match(await alarm.first().textContent(), /206/);
+  await shot(page, 'session-alarm');
+  // one-tap side effect
+  await L('Severity').selectOption('moderate');
+  await page.getByRole('button', { name: 'Nausea' }).click();
+  await page.getByRole('cell', { name: 'nausea' }).waitFor();
+  // BP settles; the infusion ends; discharge is checked
+  await monitor.post(`/api/sessions/${sid}/vitals`, { observations: reading(at(0), 128, 80) });
+  await page.locator('[data-code="sbp"]', { hasText: '128' }).waitFor();
+  await page.getByRole('button', { name: /End infusion/ }).click();
+  await page.getByRole('button', { name: 'Check discharge' }).waitFor();
+  await L('Mental status back to baseline').check();
+  await page.getByRole('button', { name: 'Check discharge' }).click();
+  const res = page.locator('[data-testid="discharge-result"]');
+  await res.locator('.verdict').waitFor();
+  assert.equal(await res.locator('.verdict').textContent(), 'Not ready for discharge');
+  const missing = await res.locator('li').allTextContents();
+  assert.ok(missing.some((m) => /escort/i.test(m)), `escort listed as missing: ${missing}`);
+  assert.ok(missing.some((m) => /observ/i.test(m)), `observation time listed as missing: ${missing}`);
+  await L('Escort present').check();
+  await page.getByLabel(/Infusion ended at/).fill(localInput(new Date(Date.now() - 75 * 60000)));
+  await page.getByRole('button', { name: 'Check discharge' }).click();
+  await until(async () => (await res.locator('.verdict').textContent()) === 'Ready for discharge', 'discharge ready');
+  await shot(page, 'session');
+  await page.emulateMedia({ media: 'print' });
+  await shot(page, 'session-print');
+  await page.emulateMedia({ media: 'screen' });
+  ids.session = sid;
+  await logout();
+});

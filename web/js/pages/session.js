@@ -1,0 +1,187 @@
+// session.js — the chair screen: checklist, dose and pump rate (from the signed plan, computed by
+// the server), live vitals with the predicted Cp/Ce, timers, one-tap side effects, alarms from
+// the server's clinical rules, discharge checklist, printable record.  Live updates: the page
+// asks GET /api/sessions/:id/vitals?after=<last id> every 2 s (see docs/ARCHITECTURE.md "web/").
+import { get, post } from '../api.js';
+import { h, clear, field, select, check, table, badge, fmtTime, fmtDateTime, num, can, patientName, onSubmit, errorBox } from '../dom.js';
+import { lineChart } from '../chart.js';
+import { doseView } from './plan.js';
+
+const POLL_MS = 2000;
+const EFFECTS = [['nausea', 'Nausea'], ['vomiting', 'Vomiting'], ['dizziness', 'Dizziness'], ['headache', 'Headache'],
+  ['dissociation', 'Dissociation'], ['anxiety', 'Anxiety'], ['sedation', 'Sedation'], ['hypertension', 'BP rise'],
+  ['tachycardia', 'Tachycardia'], ['blurred-vision', 'Blurred vision']];
+const CODES = ['sbp', 'dbp', 'hr', 'spo2'];
+const ALDRETE = ['Activity', 'Respiration', 'Circulation', 'Consciousness', 'SpO₂'];
+
+const pad = (n) => String(n).padStart(2, '0');
+const hms = (ms) => {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return s >= 86400 ? `${Math.floor(s / 86400)} d ago` : `${Math.floor(s / 3600)}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
+};
+
+export async function render(main, { me, params, navigate }) {
+  const id = params[0];
+  const s = await get(`/api/sessions/${id}`);
+  const p = await get(`/api/patients/${s.patient_id}`);
+  const plans = can(me, 'clinical', 'read') ? (await get(`/api/patients/${s.patient_id}/plans`).catch(() => ({ plans: [] }))).plans : [];
+  const plan = plans.find((x) => x.signed_by) || plans[0];
+  const banner = document.getElementById('alarm-banner');
+  const state = { after: 0, obs: [], alarms: [], plot: null, pk: null, timers: [] };
+
+  // --- header and timers
+  const elapsed = h('span', { class: 'big', 'data-testid': 'elapsed' }, '0:00:00');
+  const since = s.started_at || null;
+  const statusBtns = h('div', { class: 'row no-print' },
+    s.status === 'planned' && can(me, 'session', 'write') ? h('button', { type: 'button', onclick: async () => { await post(`/api/sessions/${id}/status`, { status: 'started' }); navigate(`/sessions/${id}`); } }, 'Start session') : null,
+    s.status === 'started' && can(me, 'session', 'write') ? h('button', { type: 'button', class: 'secondary', onclick: async () => { await post(`/api/sessions/${id}/status`, { status: 'ended' }); navigate(`/sessions/${id}`); } }, 'End infusion — start observation') : null,
+    h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, 'Print session record'));
+  const head = h('section', { class: 'card' },
+    h('div', { class: 'row' }, h('div', {}, h('h1', {}, `${patientName(p)} · ${s.chair}`),
+      h('p', { class: 'muted' }, `MRN ${p.mrn} · planned ${fmtDateTime(s.planned_at)} · `, badge(s.status, s.status === 'started' ? 'warn' : ''),
+        s.started_at ? ` · started ${fmtTime(s.started_at)}` : '', s.ended_at ? ` · ended ${fmtTime(s.ended_at)}` : '')),
+    h('div', {}, h('div', { class: 'muted small' }, s.status === 'ended' ? 'Observation' : 'Session time'), elapsed)),
+    statusBtns);
+  const tick = () => {
+    const from = s.status === 'ended' ? s.ended_at : since;
+    if (from) elapsed.textContent = hms(Date.now() - Date.parse(from));
+  };
+  tick();
+  state.timers.push(setInterval(tick, 1000));
+
+  // --- checklist and dose
+  const checklist = h('fieldset', {}, h('legend', {}, 'Pre-session checklist'),
+    check('Baseline vitals taken', { name: 'c_vitals' }), check('Fasting confirmed', { name: 'c_fasting' }),
+    check('Escort confirmed for the trip home', { name: 'c_escort' }), check('BP below the pre-dose threshold (see alarms)', { name: 'c_bp' }),
+    check('IV access and monitor attached', { name: 'c_iv' }));
+  const doseCard = h('section', { class: 'card', 'aria-labelledby': 'dose-h' }, h('h2', { id: 'dose-h' }, 'Dose and pump'),
+    plan ? [doseView(plan.dose), plan.signed_by ? badge(`plan signed by ${plan.signed_by}`, 'ok') : badge('plan NOT signed — do not start', 'bad')]
+      : h('p', { class: 'notice' }, 'No treatment plan for this patient.'), checklist);
+
+  // --- live vitals
+  const alarmsEl = h('div', { 'aria-live': 'assertive', 'data-testid': 'alarms' });
+  const latest = h('dl', { class: 'kv', 'data-testid': 'latest' });
+  const chartEl = h('div', { class: 'chart', role: 'img', 'aria-label': 'Vital signs and predicted concentration over time' });
+  const vout = h('div');
+  const manual = h('form', { class: 'row no-print', 'aria-label': 'Enter vitals by hand' },
+    field('SBP', h('input', { name: 'sbp', type: 'number', min: 40, max: 300 })), field('DBP', h('input', { name: 'dbp', type: 'number', min: 20, max: 200 })),
+    field('HR', h('input', { name: 'hr', type: 'number', min: 20, max: 250 })), field('SpO₂', h('input', { name: 'spo2', type: 'number', min: 50, max: 100 })),
+    h('button', { type: 'submit' }, 'Add reading'), vout);
+  onSubmit(manual, vout, async () => {
+    const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const observations = CODES.filter((c) => manual.elements[c].value !== '').map((c) => ({ at, code: c, value: Number(manual.elements[c].value) }));
+    if (!observations.length) throw new Error('Enter at least one value.');
+    await post(`/api/sessions/${id}/vitals`, { observations });
+    manual.reset();
+    clear(vout);
+    await poll();
+  });
+  const vitalsCard = h('section', { class: 'card', 'aria-labelledby': 'v-h' }, h('h2', { id: 'v-h' }, 'Live vitals and predicted concentration'),
+    alarmsEl, latest, chartEl, can(me, 'vitals', 'write') && s.status !== 'cancelled' ? manual : null);
+
+  function drawChart() {
+    if (!state.obs.length) return;
+    const t0 = Date.parse(s.started_at || state.obs[0].at);
+    const times = [...new Set(state.obs.map((o) => o.at))].sort();
+    const x = times.map((t) => (Date.parse(t) - t0) / 60000);
+    const by = Object.fromEntries(CODES.map((c) => [c, times.map(() => null)]));
+    state.obs.forEach((o) => { if (by[o.code]) by[o.code][times.indexOf(o.at)] = o.value; });
+    const series = [{ label: 'SBP', data: by.sbp, color: '#b3261e' }, { label: 'DBP', data: by.dbp, color: '#e57373' },
+      { label: 'HR', data: by.hr, color: '#1f5fa8' }, { label: 'SpO₂', data: by.spo2, color: '#1e6b3a' }];
+    if (state.pk) {
+      const interp = (arr) => x.map((m) => { const i = Math.round(m / 2); return i >= 0 && i < arr.length ? arr[i] : null; });
+      series.push({ label: 'Cp ng/mL (pred.)', data: interp(state.pk.cp_ng_per_ml), scale: 'y2', dash: [6, 4], points: false, color: '#6a3d9a' },
+        { label: 'Ce ng/mL (pred.)', data: interp(state.pk.ce_ng_per_ml), scale: 'y2', dash: [2, 3], points: false, color: '#00838f' });
+    }
+    if (state.plot) state.plot.destroy();
+    clear(chartEl);
+    state.plot = lineChart(chartEl, { x, series, xLabel: 'minutes from start', yLabel: 'mmHg · /min · %', y2Label: state.pk ? 'ng/mL' : null });
+  }
+
+  function showAlarms() {
+    const al = state.alarms;
+    clear(alarmsEl, al.map((a) => h('div', { class: `alarm ${a.severity === 'critical' ? '' : 'warning'}`, role: 'alert' },
+      `${a.severity.toUpperCase()}: ${a.text}`, h('span', { class: 'act' }, a.action), h('span', { class: 'act small muted' }, a.source))));
+    const crit = al.filter((a) => a.severity !== 'info');
+    if (crit.length) { banner.textContent = `ALARM — ${s.chair}: ${crit[crit.length - 1].text}`; banner.hidden = false; } else banner.hidden = true;
+  }
+
+  async function poll() {
+    if (!can(me, 'vitals', 'read')) return;
+    const r = await get(`/api/sessions/${id}/vitals?after=${state.after}`);
+    const before = state.alarms.length;
+    state.alarms = r.alarms;
+    if (r.observations.length) {
+      state.obs.push(...r.observations);
+      state.after = r.last_id;
+      const last = {};
+      for (const o of state.obs) last[o.code] = o;
+      clear(latest, CODES.filter((c) => last[c]).map((c) => [h('dt', {}, c.toUpperCase()), h('dd', { 'data-code': c }, `${num(last[c].value, 0)} ${last[c].unit}`)]));
+      drawChart();
+    }
+    if (r.alarms.length !== before || r.observations.length) showAlarms();
+    if (r.alarms.length > before) beep();
+  }
+
+  // --- side effects
+  const seList = h('div');
+  const sev = select('severity', ['mild', 'moderate', 'severe'], 'mild', { id: 'se-sev' });
+  async function loadEffects() {
+    const { side_effects: se } = await get(`/api/sessions/${id}/side-effects`);
+    clear(seList, table(['Time', 'Effect', 'Severity'], se.map((e) => [fmtTime(e.at), e.code, badge(e.severity, e.severity === 'severe' ? 'bad' : e.severity === 'moderate' ? 'warn' : '')])));
+  }
+  const seOut = h('div');
+  const seCard = h('section', { class: 'card', 'aria-labelledby': 'se-h' }, h('h2', { id: 'se-h' }, 'Side effects'),
+    can(me, 'session', 'write') ? [h('div', { class: 'row no-print' }, field('Severity', sev)), h('p'),
+      h('div', { class: 'taps no-print' }, EFFECTS.map(([code, text]) => h('button', { type: 'button', class: 'secondary', onclick: async () => {
+        try { await post(`/api/sessions/${id}/side-effects`, { code, severity: sev.value }); await loadEffects(); clear(seOut); } catch (e) { clear(seOut, errorBox(e)); }
+      } }, text))), seOut] : null, seList);
+
+  // --- discharge
+  const dOut = h('div', { 'aria-live': 'polite', 'data-testid': 'discharge-result' });
+  const dForm = h('form', { 'aria-labelledby': 'd-h' }, h('h2', { id: 'd-h' }, 'Discharge checklist'),
+    h('fieldset', {}, h('legend', {}, 'Modified Aldrete'), h('div', { class: 'row' }, ALDRETE.map((t, i) => field(t, select(`a${i}`, ['2', '1', '0'], '2'))))),
+    check('Escort present', { name: 'escort_present' }), check('Mental status back to baseline', { name: 'mental_status_baseline' }),
+    check('Esketamine session', { name: 'esketamine', checked: plan && plan.route === 'nasal' }),
+    field('Infusion ended at (blank: when the session was ended)', h('input', { name: 'dose_ended_at', type: 'datetime-local' })),
+    h('p'), h('button', { type: 'submit' }, 'Check discharge'), dOut);
+  onSubmit(dForm, dOut, async () => {
+    const e = dForm.elements;
+    const body = { aldrete: ALDRETE.map((_, i) => Number(e[`a${i}`].value)),
+      escort_present: e.escort_present.checked, mental_status_baseline: e.mental_status_baseline.checked, esketamine: e.esketamine.checked };
+    if (e.dose_ended_at.value) body.dose_ended_at = new Date(e.dose_ended_at.value).toISOString().replace(/\.\d+Z$/, 'Z');
+    const r = await post(`/api/sessions/${id}/discharge`, body);
+    clear(dOut, h('div', { class: `verdict ${r.ready ? 'ok' : 'bad'}`, role: 'status' }, r.ready ? 'Ready for discharge' : 'Not ready for discharge'),
+      r.missing.length ? h('ul', {}, r.missing.map((m) => h('li', {}, m))) : null,
+      h('p', {}, `Aldrete ${r.aldrete_total}; observed ${num(r.minutes_observed, 0)} of at least ${num(r.observation_min, 0)} min. ${r.advice}`));
+  });
+
+  clear(main, head, h('div', { class: 'grid' }, doseCard, vitalsCard), h('div', { class: 'grid' }, seCard,
+    can(me, 'session', 'write') ? h('section', { class: 'card' }, dForm) : null));
+
+  // PK prediction for the planned dose, aligned with the session start.
+  if (plan && plan.dose.pk_doses.length && plan.pk_models.length) {
+    try {
+      state.pk = await post('/api/pk/simulate', { model: plan.pk_models[0].id, weight_kg: p.weight_kg || plan.dose.weight_used_kg, doses: plan.dose.pk_doses, until_min: 240, step_min: 2 });
+    } catch { state.pk = null; }
+  }
+  await Promise.all([poll(), loadEffects()]);
+  if (!state.obs.length) clear(chartEl, h('p', { class: 'muted' }, 'Waiting for the monitor…'));
+  let busy = false;
+  state.timers.push(setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    try { await poll(); } catch { /* next tick */ } finally { busy = false; }
+  }, POLL_MS));
+  return () => { state.timers.forEach(clearInterval); if (state.plot) state.plot.destroy(); banner.hidden = true; };
+}
+
+let audio = null;
+function beep() {
+  try {
+    audio ||= new AudioContext();
+    const o = audio.createOscillator(); const g = audio.createGain();
+    o.frequency.value = 880; g.gain.value = 0.2; o.connect(g).connect(audio.destination);
+    o.start(); o.stop(audio.currentTime + 0.4);
+  } catch { /* no audio device */ }
+}
