@@ -156,7 +156,7 @@ static json_t *series_json(const struct pop_result *r, size_t s)
         json_object_set_new(q, name, json_real(pop_result_quantile(r, s, k)));
     }
     return json_pack("{s:o, s:f, s:f, s:f, s:f}", "quantiles", q, "mean", pop_acc_mean(&r->acc, s), "min",
-                     r->acc.min[s], "max", r->acc.max[s], "p_above_level", pop_result_p_above(r, s));
+                     r->acc.m[s].min, "max", r->acc.m[s].max, "p_above_level", pop_result_p_above(r, s));
 }
 
 static void print_result(const struct pop_request *req, const struct pop_result *r, enum cli_format fmt)

@@ -11,10 +11,14 @@ struct pop_scratch {
     double chol[POP_MAX_ETA * POP_MAX_ETA]; /* lower Cholesky factor of Ω */
     struct pk_input inputs[PK_MAX_INPUTS];
     size_t n_inputs;
-    struct pk__expo expo;
     struct pk__engine engine;
     double *cp;                              /* n_times */
+    double h;                                /* the first output step */
+    int uniform;                             /* outputs are 0, h, 2h, ... (within 1e-12) */
 };
+
+/* Sets w->h and w->uniform from req's output times. */
+void pop__scratch_grid(const struct pop_request *req, struct pop_scratch *w);
 
 /* Lower Cholesky factor L (L L' = omega) of an n x n covariance, both stored with row stride
  * POP_MAX_ETA; zero rows and columns are allowed (semi-definite).  KC_EINVAL if not PSD. */

@@ -9,6 +9,14 @@
 #include "pkpd/pop_internal.h"
 #include "pkpd/pop_rng.h"
 
+void pop__scratch_grid(const struct pop_request *req, struct pop_scratch *w)
+{
+    w->h = req->n_times > 1 ? req->times_min[1] - req->times_min[0] : 1.0;
+    w->uniform = req->n_times > 1 && req->times_min[0] == 0.0;
+    for (size_t j = 1; j < req->n_times; j++)
+        if (fabs(req->times_min[j] - req->times_min[j - 1] - w->h) > 1e-12 * w->h) w->uniform = 0;
+}
+
 static double draw(const struct pop_dist *d, struct pop_stream *s)
 {
     switch (d->kind) {
@@ -37,44 +45,52 @@ void pop__covariates(const struct pop_request *req, long i, struct pk_covariates
     cov->age_y = draw(&req->age_y, &s);
 }
 
-/* (x - (1 - e^-x)) / x^2 without cancellation (as in engine_expo.c). */
-static double phi2(double x)
-{
-    if (x < 1e-2) return 0.5 - x / 6 + x * x / 24 - x * x * x / 120 + x * x * x * x / 720;
-    return (x + expm1(-x)) / (x * x);
-}
-
+/* The fast path: at most three disposition poles (padded with zeros), decay factors for the
+ * grid step computed once per patient.  AUC needs no per-step work: each pole state obeys
+ * ds/dt = -p s + input, so its integral over [0, T] is (input to T - s(T)) / p. */
+#define FAST_POLES 3
 struct fast {
     int n;
-    double pole[PK__MAX_POLES], c[PK__MAX_POLES];
-    double h, d[PK__MAX_POLES], g[PK__MAX_POLES], ig0[PK__MAX_POLES], igr[PK__MAX_POLES];
+    double pole[FAST_POLES], c[FAST_POLES];
+    double h, d[FAST_POLES], g[FAST_POLES];
+    int uniform; /* every output step is h */
 };
 
-static void fast_coef(const struct fast *f, double dt, double *d, double *g, double *ig0, double *igr)
+/* Poles and central-amount coefficients of a unit IV bolus, a_i = prod_m (k_m1 - l_i) /
+ * prod_(j != i) (l_j - l_i) (Bailey & Shafer 1991; pkpd.md §3a), as the EXPO engine computes them
+ * for port 0.  -1 when two poles are closer than the engine's 1e-5 relative separation: the
+ * caller then uses the engine, which goes to the matrix exponential. */
+static int fast_poles(const struct pk_indiv *ind, struct fast *f)
 {
-    for (int i = 0; i < f->n; i++) {
-        double p = f->pole[i], om = -expm1(-p * dt);
-        d[i] = 1.0 - om;
-        g[i] = ig0[i] = om / p;
-        igr[i] = dt * dt * phi2(p * dt);
+    memset(f, 0, sizeof *f);
+    int n = pk_mammillary_lambdas(ind->n_cmt, ind->k10, ind->k12, ind->k13, ind->k21, ind->k31, f->pole);
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++)
+            if (!(fabs(f->pole[i] - f->pole[j]) >= 1e-5 * fmax(f->pole[i], f->pole[j]))) return -1;
+    for (int i = 0; i < n; i++) {
+        double l = f->pole[i], num = 1.0, den = 1.0;
+        if (n >= 2) num *= ind->k21 - l;
+        if (n >= 3) num *= ind->k31 - l;
+        for (int j = 0; j < n; j++)
+            if (j != i) den *= f->pole[j] - l;
+        f->c[i] = num / den;
+        if (!(l > 0) || !isfinite(f->c[i])) return -1;
     }
+    f->n = n;
+    return 0;
 }
 
-/* Advances the central-port states s[] and the integral *auc by dt at rate r (mg/min). */
-static void fast_step(const struct fast *f, double *s, double *integral, double r, double dt)
+static void fast_coef(const struct fast *f, double dt, double *d, double *g)
 {
-    double dd[PK__MAX_POLES], gg[PK__MAX_POLES], i0[PK__MAX_POLES], ir[PK__MAX_POLES];
-    const double *d = f->d, *g = f->g, *ig0 = f->ig0, *igr = f->igr;
-    if (fabs(dt - f->h) > 1e-12 * f->h) {
-        fast_coef(f, dt, dd, gg, i0, ir);
-        d = dd, g = gg, ig0 = i0, igr = ir;
+    for (int i = 0; i < FAST_POLES; i++) {
+        if (i >= f->n) {
+            d[i] = g[i] = 0.0;
+            continue;
+        }
+        double p = f->pole[i], om = -expm1(-p * dt);
+        d[i] = 1.0 - om;
+        g[i] = om / p;
     }
-    double acc = 0.0;
-    for (int i = 0; i < f->n; i++) {
-        acc += f->c[i] * (s[i] * ig0[i] + r * igr[i]);
-        s[i] = s[i] * d[i] + r * g[i];
-    }
-    *integral += acc;
 }
 
 /* Rates on every port over [t, next breakpoint), and boluses exactly at t. */
@@ -139,29 +155,65 @@ static int walk(const struct walker *w, const struct pk_input *in, size_t n_in, 
     return KC_OK;
 }
 
-struct fast_ctx {
-    const struct fast *f;
-    double s[PK__MAX_POLES], integral, scale;
-};
-static int fast_advance(void *ctx, const double *rate, double dt, struct kc_error *err)
+static void fast_boluses(const struct pk_input *in, size_t n_in, double t, double *s)
 {
-    (void)err;
-    struct fast_ctx *c = ctx;
-    fast_step(c->f, c->s, &c->integral, rate[0], dt);
-    return KC_OK;
+    for (size_t k = 0; k < n_in; k++)
+        if (in[k].t1_min == in[k].t0_min && in[k].t0_min == t)
+            for (int i = 0; i < FAST_POLES; i++) s[i] += in[k].amount_mg;
 }
-static void fast_bolus(void *ctx, int port, double mg)
+
+/* The walk of walk() specialised for the fast path: the common step (no breakpoint inside, the
+ * grid step) is three multiply-adds. */
+static void fast_walk(const struct fast *f, const struct pk_input *in, size_t n_in, const double *times,
+                      size_t n_times, double scale, double *cp, double *cmax, double *s)
 {
-    struct fast_ctx *c = ctx;
-    if (port == 0)
-        for (int i = 0; i < c->f->n; i++) c->s[i] += mg;
+    double rate[PK__MAX_PORTS], t = 0.0, d[FAST_POLES], g[FAST_POLES];
+    fast_boluses(in, n_in, 0.0, s);
+    double next = rates_from(in, n_in, 0.0, rate), r = rate[0], mx = -INFINITY;
+    const double c0 = f->c[0] * scale, c1 = f->c[1] * scale, c2 = f->c[2] * scale;
+    for (size_t j = 0; j < n_times; j++) {
+        double tj = times[j];
+        if (next >= tj && (f->uniform ? j > 0 : tj > t && fabs(tj - t - f->h) <= 1e-12 * f->h)) {
+            s[0] = s[0] * f->d[0] + r * f->g[0];
+            s[1] = s[1] * f->d[1] + r * f->g[1];
+            s[2] = s[2] * f->d[2] + r * f->g[2];
+            t = tj;
+        } else {
+            while (t < tj) {
+                double stop = next < tj ? next : tj;
+                fast_coef(f, stop - t, d, g);
+                for (int i = 0; i < FAST_POLES; i++) s[i] = s[i] * d[i] + r * g[i];
+                t = stop;
+                if (t == next) {
+                    fast_boluses(in, n_in, t, s);
+                    next = rates_from(in, n_in, t, rate);
+                    r = rate[0];
+                }
+            }
+        }
+        if (t == next) { /* inputs change exactly at this output time */
+            fast_boluses(in, n_in, t, s);
+            next = rates_from(in, n_in, t, rate);
+            r = rate[0];
+        }
+        double v = c0 * s[0] + c1 * s[1] + c2 * s[2];
+        cp[j] = v;
+        mx = v > mx ? v : mx;
+    }
+    *cmax = mx;
 }
-static double fast_cp(void *ctx)
+
+/* Amount entering port 0 over [0, t]. */
+static double input_to(const struct pk_input *in, size_t n, double t)
 {
-    struct fast_ctx *c = ctx;
-    double v = 0.0;
-    for (int i = 0; i < c->f->n; i++) v += c->f->c[i] * c->s[i];
-    return v * c->scale;
+    double sum = 0.0;
+    for (size_t k = 0; k < n; k++) {
+        const struct pk_input *p = &in[k];
+        if (p->port != 0 || p->t0_min > t) continue;
+        if (p->t1_min <= p->t0_min) sum += p->amount_mg;
+        else sum += p->amount_mg * (fmin(t, p->t1_min) - p->t0_min) / (p->t1_min - p->t0_min);
+    }
+    return sum;
 }
 
 struct eng_ctx {
@@ -213,43 +265,26 @@ int pop__simulate(const struct pop_request *req, struct pop_scratch *w, long i,
     if (ind.model->structure == PK_STRUCT_MAMMILLARY && iv_only)
         for (int r = 1; r < PK_ROUTE_COUNT; r++) iv.routes[r].supported = 0;
 
-    struct walker wk;
     struct fast f;
-    struct fast_ctx fc;
-    struct eng_ctx ec;
-    int fast_ok = 0;
-    if (ind.model->structure == PK_STRUCT_MAMMILLARY && iv_only) {
-        struct pk__expo *x = &w->expo;
-        struct kc_error local;
-        if (pk__expo_build(&iv, x, &local) == KC_OK) {
-            f.n = 0;
-            for (int k = 0; k < x->npole[0]; k++)
-                if (x->c[PK__OUT_C][0][k] != 0.0) {
-                    f.pole[f.n] = x->pole[0][k];
-                    f.c[f.n++] = x->c[PK__OUT_C][0][k];
-                }
-            f.h = req->n_times > 1 ? req->times_min[1] - req->times_min[0] : 1.0;
-            fast_coef(&f, f.h, f.d, f.g, f.ig0, f.igr);
-            memset(&fc, 0, sizeof fc);
-            fc.f = &f;
-            fc.scale = 1000.0 / ind.v1_l;
-            wk = (struct walker){&fc, fast_advance, fast_bolus, fast_cp};
-            fast_ok = 1;
-        }
-    }
-    if (!fast_ok) {
+    double *out = cp ? cp : w->cp;
+    if (ind.model->structure == PK_STRUCT_MAMMILLARY && iv_only && fast_poles(&ind, &f) == 0) {
+        f.h = w->h;
+        f.uniform = w->uniform;
+        fast_coef(&f, f.h, f.d, f.g);
+        double st[FAST_POLES] = {0, 0, 0}, scale = 1000.0 / ind.v1_l;
+        fast_walk(&f, w->inputs, w->n_inputs, req->times_min, req->n_times, scale, out, cmax, st);
+        double total = input_to(w->inputs, w->n_inputs, req->times_min[req->n_times - 1]), integral = 0.0;
+        for (int k = 0; k < f.n; k++) integral += f.c[k] * (total - st[k]) / f.pole[k];
+        *auc = integral * scale / 60.0;
+    } else {
+        struct eng_ctx ec;
         rc = pk__engine_init(&w->engine, &iv, PK_ENGINE_AUTO, err);
         if (rc) return kc_error_prefix(err, "patient %ld", i);
         ec.e = &w->engine;
         pk__engine_reset(ec.e, &ec.s);
-        wk = (struct walker){&ec, eng_advance, eng_bolus, eng_cp};
-    }
-    double *out = cp ? cp : w->cp;
-    rc = walk(&wk, w->inputs, w->n_inputs, req->times_min, req->n_times, out, cmax, err);
-    if (rc) return kc_error_prefix(err, "patient %ld", i);
-    if (fast_ok) {
-        *auc = fc.integral * fc.scale / 60.0;
-    } else {
+        struct walker wk = {&ec, eng_advance, eng_bolus, eng_cp};
+        rc = walk(&wk, w->inputs, w->n_inputs, req->times_min, req->n_times, out, cmax, err);
+        if (rc) return kc_error_prefix(err, "patient %ld", i);
         struct pk_point p;
         pk__engine_read(ec.e, &ec.s, &p);
         *auc = p.auc_ng_min_per_ml / 60.0;

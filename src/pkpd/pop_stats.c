@@ -26,25 +26,19 @@ int pop_acc_init(struct pop_acc *a, size_t n_series)
     memset(a, 0, sizeof *a);
     a->n_series = n_series;
     a->count = calloc(n_series * POP_BINS, sizeof *a->count);
-    a->sum = calloc(n_series, sizeof *a->sum);
-    a->above = calloc(n_series, sizeof *a->above);
-    a->min = malloc(n_series * sizeof *a->min);
-    a->max = malloc(n_series * sizeof *a->max);
-    if (!a->count || !a->sum || !a->above || !a->min || !a->max) {
+    a->m = calloc(n_series, sizeof *a->m);
+    if (!a->count || !a->m) {
         pop_acc_free(a);
         return KC_ENOMEM;
     }
-    for (size_t i = 0; i < n_series; i++) a->min[i] = INFINITY, a->max[i] = -INFINITY;
+    for (size_t i = 0; i < n_series; i++) a->m[i].min = INFINITY, a->m[i].max = -INFINITY;
     return KC_OK;
 }
 
 void pop_acc_free(struct pop_acc *a)
 {
     free(a->count);
-    free(a->sum);
-    free(a->above);
-    free(a->min);
-    free(a->max);
+    free(a->m);
     memset(a, 0, sizeof *a);
 }
 
@@ -53,10 +47,12 @@ void pop_acc_merge(struct pop_acc *dst, const struct pop_acc *src)
     size_t nb = dst->n_series * POP_BINS;
     for (size_t i = 0; i < nb; i++) dst->count[i] += src->count[i];
     for (size_t s = 0; s < dst->n_series; s++) {
-        dst->sum[s] += src->sum[s];
-        dst->above[s] += src->above[s];
-        if (src->min[s] < dst->min[s]) dst->min[s] = src->min[s];
-        if (src->max[s] > dst->max[s]) dst->max[s] = src->max[s];
+        struct pop_moments *d = &dst->m[s];
+        const struct pop_moments *o = &src->m[s];
+        d->sum += o->sum;
+        d->above += o->above;
+        if (o->min < d->min) d->min = o->min;
+        if (o->max > d->max) d->max = o->max;
     }
     dst->n += src->n;
 }
@@ -90,9 +86,9 @@ double pop_acc_quantile(const struct pop_acc *a, size_t series, double q, uint32
         if (rank_in_bin) *rank_in_bin = k;
         double lo, hi;
         pop_bin_range(b, &lo, &hi);
-        if (!isfinite(hi)) hi = a->max[series];
+        if (!isfinite(hi)) hi = a->m[series].max;
         double v = lo + (hi - lo) * ((double)k - 0.5) / (double)c[b];
-        return clamp(v, a->min[series], a->max[series]);
+        return clamp(v, a->m[series].min, a->m[series].max);
     }
     return NAN;
 }
@@ -100,8 +96,8 @@ double pop_acc_quantile(const struct pop_acc *a, size_t series, double q, uint32
 double pop_acc_mean(const struct pop_acc *a, size_t series)
 {
     if (a->n == 0) return NAN;
-    return (double)(a->sum[series] / (pop_i128)a->n) * 0x1p-32 +
-           (double)(a->sum[series] % (pop_i128)a->n) * 0x1p-32 / (double)a->n;
+    return (double)(a->m[series].sum / (pop_i128)a->n) * 0x1p-32 +
+           (double)(a->m[series].sum % (pop_i128)a->n) * 0x1p-32 / (double)a->n;
 }
 
 static int refine_alloc(struct pop_refine *r, size_t n_series, size_t n_q)
@@ -131,7 +127,7 @@ int pop_refine_init(struct pop_refine *r, const struct pop_acc *a, const double 
             pop_acc_quantile(a, s, q[k], &r->bin[i], &r->rank[i]);
             double lo, hi;
             pop_bin_range(r->bin[i], &lo, &hi);
-            if (!isfinite(hi)) hi = a->max[s] > lo ? a->max[s] : lo + 1;
+            if (!isfinite(hi)) hi = a->m[s].max > lo ? a->m[s].max : lo + 1;
             r->lo[i] = lo;
             r->width[i] = (hi - lo) / POP_SUB_BINS;
         }
@@ -178,7 +174,7 @@ double pop_refine_quantile(const struct pop_refine *r, const struct pop_acc *a, 
             continue;
         }
         double v = r->lo[i] + r->width[i] * ((double)s + ((double)(want - cum) - 0.5) / c[s]);
-        return clamp(v, a->min[series], a->max[series]);
+        return clamp(v, a->m[series].min, a->m[series].max);
     }
     return NAN;
 }

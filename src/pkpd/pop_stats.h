@@ -39,14 +39,20 @@ static inline uint32_t pop_bin(double v)
 /* [lo, hi) of a bin. */
 void pop_bin_range(uint32_t bin, double *lo, double *hi);
 
+/* The moments of one series, kept together so that adding a value touches one cache line here
+ * and one bin. */
+struct pop_moments {
+    pop_i128 sum;         /* fixed point, 2^-32 units */
+    uint64_t above;       /* values > level */
+    double min, max;
+};
+
 /* Statistics of n_series series (e.g. Cp at each output time, Cmax, AUC). */
 struct pop_acc {
     size_t n_series;
     uint64_t n;           /* values per series */
     uint32_t *count;      /* [n_series][POP_BINS] */
-    pop_i128 *sum;        /* fixed point, 2^-32 units */
-    uint64_t *above;      /* values > level */
-    double *min, *max;
+    struct pop_moments *m;
 };
 
 /* Allocates zeroed statistics; KC_ENOMEM on failure (nothing left allocated). */
@@ -58,11 +64,12 @@ void pop_acc_merge(struct pop_acc *dst, const struct pop_acc *src);
 static inline void pop_acc_add(struct pop_acc *a, size_t series, double v, double level)
 {
     a->count[series * POP_BINS + pop_bin(v)]++;
+    struct pop_moments *m = &a->m[series];
     double c = v < 0x1p30 ? v : 0x1p30;
-    a->sum[series] += (int64_t)(c * 0x1p32);
-    a->above[series] += v > level;
-    if (v < a->min[series]) a->min[series] = v;
-    if (v > a->max[series]) a->max[series] = v;
+    m->sum += (int64_t)(c * 0x1p32);
+    m->above += v > level;
+    m->min = v < m->min ? v : m->min;
+    m->max = v > m->max ? v : m->max;
 }
 
 /* The q-quantile (0 < q <= 1; rank ceil(q n), 1-based) of a series, interpolated inside its

@@ -156,6 +156,7 @@ static void *worker(void *arg)
     if (j->rc) goto out;
     memcpy(w->chol, j->chol, sizeof w->chol);
     w->cp = cp;
+    pop__scratch_grid(req, w);
     long since = 0;
     for (long i = j->i0; i < j->i1; i++) {
         double cmax, auc;
@@ -288,7 +289,7 @@ double pop_result_quantile(const struct pop_result *res, size_t series, size_t k
 
 double pop_result_p_above(const struct pop_result *res, size_t series)
 {
-    return res->acc.n ? (double)res->acc.above[series] / (double)res->acc.n : NAN;
+    return res->acc.n ? (double)res->acc.m[series].above / (double)res->acc.n : NAN;
 }
 
 int pop_patient(const struct pop_request *req, long i, struct pk_indiv *ind, double *cp,
@@ -302,6 +303,7 @@ int pop_patient(const struct pop_request *req, long i, struct pk_indiv *ind, dou
     if (!rc) rc = pop__cholesky(req->n_eta, req->omega, w->chol, err);
     if (!rc) {
         w->cp = tmp;
+        pop__scratch_grid(req, w);
         double cm, au;
         rc = pop__simulate(req, w, i, ind, NULL, cp ? cp : tmp, &cm, &au, err);
         if (!rc && cmax) *cmax = cm;
