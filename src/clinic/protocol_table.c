@@ -131,6 +131,10 @@ const struct protocol_entry protocol_table[] = {
      * instruments' own (scale_table.c) */
     {"scale.pcl5_cutoff", 33, "points", 31, 38,
      "NCPTSD PCL-5 guide (provisional cut-off 31-33; older guide 38)", "S"},
+    {"scale.hamd_band_set", 1, "choice", 1, 2,
+     "HAM-D17 bands: 1 = Zimmerman 2013 (0-7/8-16/17-23/>=24), 2 = ids-qids.org table "
+     "(0-7/8-13/14-19/20-25/>=26); the sources disagree",
+     "V/?"},
     {"scale.madrs_severe_min", 35, "points", 31, 35,
      "clinical.md s4 (35-60 severe; Mueller 2003 suggests 31)", "S/?"},
     /* Response, remission, relapse (clinical.md s4) */

@@ -232,6 +232,15 @@ int scale_score(const struct protocol *p, const struct scale_def *def, const int
         double cut = protocol_use(p, "scale.pcl5_cutoff", &r.trace);
         r.band = r.total >= cut ? def->bands[1].label : def->bands[0].label;
     }
+    if (strcmp(def->key, "hamd17") == 0 &&
+        protocol_use(p, "scale.hamd_band_set", &r.trace) == 2) {
+        /* the ids-qids.org table (clinical.md s4), instead of Zimmerman 2013 */
+        static const struct scale_band alt[] = {{0, 7, "none"},      {8, 13, "mild"},
+                                                {14, 19, "moderate"}, {20, 25, "severe"},
+                                                {26, 52, "very severe"}};
+        for (size_t i = 0; i < sizeof alt / sizeof alt[0]; i++)
+            if (r.total >= alt[i].lo && r.total <= alt[i].hi) r.band = alt[i].label;
+    }
     if (strcmp(def->key, "madrs") == 0 && /* severe from 35, or 31 (Mueller 2003) */
         r.total >= protocol_use(p, "scale.madrs_severe_min", &r.trace))
         r.band = def->bands[def->n_bands - 1].label;

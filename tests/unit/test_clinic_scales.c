@@ -256,6 +256,19 @@ static void disputed_cutoffs_follow_protocol(void **state)
     assert_int_equal(scale_score(&P, scale_find("madrs"), items, 10, &r, &err), 0);
     assert_string_equal(r.band, "moderate");
     assert_string_equal(r.trace.keys[0], "scale.madrs_severe_min");
+    /* HAM-D17: Zimmerman 2013 by default (24 = severe); ids-qids table on request (24 = severe,
+     * 26 = very severe, 16 = moderate) */
+    struct protocol h;
+    protocol_init_default(&h);
+    assert_int_equal(protocol_apply_override(&h, "{\"clinic\":\"c\",\"overrides\":{\"scale.hamd_band_set\":2}}", &err), 0);
+    fill(scale_find("hamd17"), 16, items);
+    assert_int_equal(scale_score(&P, scale_find("hamd17"), items, 17, &r, &err), 0);
+    assert_string_equal(r.band, "mild");
+    assert_int_equal(scale_score(&h, scale_find("hamd17"), items, 17, &r, &err), 0);
+    assert_string_equal(r.band, "moderate");
+    fill(scale_find("hamd17"), 26, items);
+    assert_int_equal(scale_score(&h, scale_find("hamd17"), items, 17, &r, &err), 0);
+    assert_string_equal(r.band, "very severe");
     assert_int_equal(protocol_apply_override(&q,
                                              "{\"clinic\":\"c\",\"overrides\":{\"scale.pcl5_cutoff\":"
                                              "25}}",
