@@ -206,6 +206,12 @@ int store_chain_head(struct store *st, const char *chain, int64_t *seq,
 int store_chain_check_anchor(struct store *st, const char *chain, int64_t seq, const char *hash,
                              struct store_verify *rep, struct kc_error *err);
 
+/* PostgreSQL only: gives role (an existing login role that does not own the tables) what the
+ * clinic needs and no more: SELECT, INSERT, UPDATE, DELETE on the records, but only SELECT and
+ * INSERT on audit_log and ledger_entries (interop-security.md D4.3).  Run it as the owner that
+ * ran the migrations.  KC_EUNSUPPORTED on SQLite; KC_ENOTFOUND for an unknown role. */
+int store_pg_grant_app_role(struct store *st, const char *role, struct kc_error *err);
+
 /* ---- controlled-substance ledger ------------------------------------------------------------ */
 /* Records one ledger event (rules: ledger_check in clinic/ledger.h), updates the perpetual
  * balances and chains its hash, in one transaction.  A count that disagrees with the balance

@@ -162,3 +162,23 @@ fi
 pg_psql -h 127.0.0.1 -p "$PG_PORT" -U kc kc -c "ALTER TABLE audit_log DISABLE TRIGGER USER; UPDATE audit_log SET detail='edited' WHERE seq=2;" >/dev/null
 run_kc "pg: audit verify after tampering" 1 audit verify --db "$P"
 expect_err "pg: names entry 2" 'FAILED at entry 2'
+
+# least privilege for the application role (interop-security.md D4.3)
+pg_psql -h 127.0.0.1 -p "$PG_PORT" -U kc kc -c "CREATE ROLE kc_app LOGIN" >/dev/null 2>&1
+run_kc "pg: db grant to the application role" 0 db grant kc_app --db "$P"
+run_kc "pg: granting the owner is refused" 1 db grant kc --db "$P"
+expect_err "pg: says why" 'owns the tables'
+run_kc "pg: granting an unknown role" 2 db grant nobody_here --db "$P"
+A="postgresql://kc_app@127.0.0.1:$PG_PORT/kc"
+run_kc "pg: the application role writes records" 0 patient add --db "$A" --mrn M-9 --family App --birth-date 1990-01-01 --sex male
+run_kc "pg: and the ledger" 0 ledger record receipt --db "$A" $L --location safe --qty 1mg --supplier Acme
+for sql in "UPDATE audit_log SET detail='x' WHERE seq=1" "DELETE FROM ledger_entries" \
+           "ALTER TABLE audit_log DISABLE TRIGGER USER" "TRUNCATE audit_log"; do
+    if pg_psql -h 127.0.0.1 -p "$PG_PORT" -U kc_app kc -c "$sql" 2>"$TMP/psql.err"; then
+        notok "pg: the application role could run: $sql"
+    elif grep -Eq 'permission denied|must be owner' "$TMP/psql.err"; then
+        ok "pg: the application role may not: ${sql%% *} ${sql#* }"
+    else
+        notok "pg: unexpected error for $sql" "$(cat "$TMP/psql.err")"
+    fi
+done
