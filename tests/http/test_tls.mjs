@@ -23,7 +23,7 @@ function request(url, { method = 'GET', body, headers = {} } = {}) {
   });
 }
 
-test('HTTPS with Secure cookies and HSTS', async () => {
+test('HTTPS with Secure cookies and HSTS', { timeout: 60000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kc-tls-'));
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out',
     join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
@@ -41,7 +41,8 @@ test('HTTPS with Secure cookies and HSTS', async () => {
     const me = await request(`${base}/api/me`, { headers: { Cookie: cookie.split(';')[0] } });
     assert.equal(me.status, 200);
     assert.equal(JSON.parse(me.body).role, 'admin');
-    await assert.rejects(fetch(`http://${srv.hostport}/api/me`), 'plain HTTP is not served on the TLS port');
+    await assert.rejects(fetch(`http://${srv.hostport}/api/me`, { signal: AbortSignal.timeout(5000) }),
+      'plain HTTP is not served on the TLS port');
   } finally {
     await srv.stop();
   }
