@@ -1,6 +1,6 @@
 /* api_ui.h — internal to src/http: the handlers added for the web UI (issue 8): screening,
  * treatment plans and signing, discharge checks, ledger writes and entries, outcome statistics
- * and the staff list.  Routes are in api_util.c. */
+ * the staff list, interventions at the chair.  Routes are in api_util.c. */
 #ifndef KC_HTTP_API_UI_H
 #define KC_HTTP_API_UI_H
 
@@ -16,5 +16,8 @@ int api_ledger_add(struct api_req *r);       /* POST /api/ledger */
 int api_ledger_entries(struct api_req *r);   /* GET  /api/ledger/entries */
 int api_outcomes(struct api_req *r);         /* GET  /api/outcomes */
 int api_users_list(struct api_req *r);       /* GET  /api/users */
+int api_interventions_add(struct api_req *r);  /* POST /api/sessions/:id/interventions */
+int api_interventions_list(struct api_req *r); /* GET  /api/sessions/:id/interventions */
+int api_discharge_latest(struct api_req *r);   /* GET  /api/sessions/:id/discharge */
 
 #endif

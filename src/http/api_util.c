@@ -33,13 +33,16 @@ static const struct api_route routes[] = {
     {"POST", "/api/pk/simulate", KC_RES_PK, KC_ACT_READ, api_pk_simulate},
     {"GET", "/api/audit", KC_RES_AUDIT, KC_ACT_READ, api_audit_list},
     {"GET", "/api/ledger/balances", KC_RES_LEDGER, KC_ACT_READ, api_ledger_balances},
-    /* the web UI (issue 8): api_clinical.c, api_ops.c */
+    /* the web UI (issue 8): api_clinical.c, api_ops.c, api_chair.c */
     {"POST", "/api/patients/:id/screenings", KC_RES_CLINICAL, KC_ACT_WRITE, api_screenings_add},
     {"GET", "/api/patients/:id/screenings", KC_RES_CLINICAL, KC_ACT_READ, api_screenings_list},
     {"POST", "/api/patients/:id/plans", KC_RES_CLINICAL, KC_ACT_WRITE, api_plans_add},
     {"GET", "/api/patients/:id/plans", KC_RES_CLINICAL, KC_ACT_READ, api_plans_list},
     {"POST", "/api/plans/:id/sign", KC_RES_CLINICAL, KC_ACT_SIGN, api_plans_sign},
     {"POST", "/api/sessions/:id/discharge", KC_RES_SESSION, KC_ACT_WRITE, api_discharge_check},
+    {"GET", "/api/sessions/:id/discharge", KC_RES_SESSION, KC_ACT_READ, api_discharge_latest},
+    {"POST", "/api/sessions/:id/interventions", KC_RES_SESSION, KC_ACT_WRITE, api_interventions_add},
+    {"GET", "/api/sessions/:id/interventions", KC_RES_SESSION, KC_ACT_READ, api_interventions_list},
     {"POST", "/api/ledger", KC_RES_LEDGER, KC_ACT_WRITE, api_ledger_add},
     {"GET", "/api/ledger/entries", KC_RES_LEDGER, KC_ACT_READ, api_ledger_entries},
     {"GET", "/api/outcomes", KC_RES_SCALES, KC_ACT_READ, api_outcomes},

@@ -392,6 +392,26 @@ struct store_outcome_row {
 int store_outcome_rows(struct store *st, const struct store_actor *who,
                        int (*fn)(void *ctx, const struct store_outcome_row *r), void *ctx,
                        struct kc_error *err);
+/* Interventions at the chair (store_session_ui.c): action e.g. "infusion-paused", at UTC RFC 3339,
+ * by who->user. */
+int store_intervention_add(struct store *st, const struct store_actor *who, int64_t session_id,
+                           const char *at, const char *action, const char *notes, int64_t *id,
+                           struct kc_error *err);
+struct store_intervention_row {
+    int64_t id;
+    char at[32], action[64], by_user[64], notes[STORE_TEXT_MAX];
+};
+int store_intervention_list(struct store *st, const struct store_actor *who, int64_t session_id,
+                            int (*fn)(void *ctx, const struct store_intervention_row *v), void *ctx,
+                            struct kc_error *err);
+/* The newest discharge check of a session (KC_ENOTFOUND when none): ready, and what was missing
+ * first. */
+struct store_discharge_latest {
+    char at[32], by_user[64], missing[STORE_TEXT_MAX];
+    int ready;
+};
+int store_discharge_latest(struct store *st, const struct store_actor *who, int64_t session_id,
+                           struct store_discharge_latest *out, struct kc_error *err);
 /* Staff accounts, by name (no password hashes). */
 int store_user_list(struct store *st, const struct store_actor *who,
                     int (*fn)(void *ctx, const struct store_user *u), void *ctx,

@@ -179,10 +179,15 @@ test('the nurse runs the session: live vitals, alarm, side effect, discharge', {
   // one-tap side effect
   await L('Severity').selectOption('moderate');
   await page.getByRole('button', { name: 'Nausea' }).click();
-  await page.getByRole('cell', { name: 'nausea' }).waitFor();
+  await page.getByRole('cell', { name: 'Nausea' }).waitFor();
+  assert.match(await page.getByRole('row').filter({ hasText: 'Nausea' }).textContent(), /moderate/);
+  await page.getByRole('button', { name: 'Antiemetic given' }).click();
+  await page.getByRole('cell', { name: 'Antiemetic given' }).waitFor();
   // BP settles; the infusion ends; discharge is checked
   await monitor.post(`/api/sessions/${sid}/vitals`, { observations: reading(at(0), 128, 80) });
   await page.locator('[data-code="sbp"]', { hasText: '128' }).waitFor();
+  await page.locator('#alarm-banner').waitFor({ state: 'hidden' });
+  assert.match(await page.locator('[data-testid="alarms"] details').textContent(), /Earlier in this session \(\d+\).*206/);
   await page.getByRole('button', { name: /End infusion/ }).click();
   await page.getByRole('button', { name: 'Check discharge' }).waitFor();
   await L('Mental status back to baseline').check();
@@ -201,6 +206,12 @@ test('the nurse runs the session: live vitals, alarm, side effect, discharge', {
   await page.emulateMedia({ media: 'print' });
   await shot(page, 'session-print');
   await page.emulateMedia({ media: 'screen' });
+  await page.setViewportSize({ width: 820, height: 1180 }); // a tablet at the chair
+  await shot(page, 'session-tablet');
+  await page.setViewportSize({ width: 1280, height: 900 });
   ids.session = sid;
+  await page.getByRole('link', { name: 'Today' }).click();
+  await ready(page);
+  assert.match(await page.getByRole('row').filter({ hasText: 'chair-4' }).textContent(), /Discharged/);
   await logout();
 });

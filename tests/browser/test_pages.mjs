@@ -45,7 +45,8 @@ test('a nurse enters PHQ-9s and sees the trajectory with response judged by the 
     await page.waitForLoadState();
     await ready(page);
   };
-  await enter([3, 3, 2, 2, 2, 2, 2, 2, 1]); // total 19
+  await enter([3, 3, 2, 2, 2, 2, 2, 2, 1]); // total 19, item 9 (self-harm thoughts) answered
+  assert.match(await page.locator('main .alarm[role="alert"]').textContent(), /^Safety alert/);
   await enter([1, 1, 1, 1, 1, 1, 1, 1, 0]); // total 8: 58% below baseline
   const card = page.locator('section', { has: page.getByRole('heading', { name: 'Score trajectories' }) });
   await card.locator('.u-wrap').waitFor();

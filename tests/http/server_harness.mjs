@@ -20,11 +20,13 @@ export async function startServer({ demo = false, extra = [], dir = null } = {})
   proc.stdout.on('data', (d) => { out += d; });
   proc.stderr.on('data', (d) => { err += d; });
   const exited = new Promise((res) => proc.on('exit', (code, sig) => res({ code, sig })));
-  for (let i = 0; i < 300 && !existsSync(ready); i++) {
+  // The server creates the ready file, then writes host:port into it: wait for the content.
+  const written = () => existsSync(ready) && readFileSync(ready, 'utf8').trim() !== '';
+  for (let i = 0; i < 300 && !written(); i++) {
     if (proc.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 50));
   }
-  if (!existsSync(ready)) {
+  if (!written()) {
     proc.kill('SIGKILL');
     throw new Error(`server did not start: ${out}\n${err}`);
   }

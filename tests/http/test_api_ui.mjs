@@ -110,7 +110,21 @@ test('discharge: lists what is missing, records the check; bad Aldrete named; fr
   assert.equal(r.json.error.field, 'aldrete');
   r = await as.nurse.post(`/api/sessions/${sid}/discharge`, { dose_ended_at: 'an hour ago' });
   assert.equal(r.json.error.field, 'dose_ended_at');
+  r = await as.desk.get(`/api/sessions/${sid}/discharge`);
+  assert.equal(r.status, 403);
+  r = await as.nurse.get(`/api/sessions/${sid}/discharge`);
+  assert.equal(r.json.ready, true, 'the latest check');
+  assert.equal(r.json.by_user, 'nurse');
   assert.equal((await as.desk.post(`/api/sessions/${sid}/discharge`, {})).status, 403);
+  // interventions at the chair
+  r = await as.nurse.post(`/api/sessions/${sid}/interventions`, { action: 'infusion-paused', notes: 'BP 182/100' });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  r = await as.nurse.post(`/api/sessions/${sid}/interventions`, { action: 'sang a song' });
+  assert.equal(r.json.error.field, 'action');
+  r = await as.doc.get(`/api/sessions/${sid}/interventions`);
+  assert.deepEqual(r.json.interventions.map((x) => [x.action, x.by_user, x.notes]), [['infusion-paused', 'nurse', 'BP 182/100']]);
+  assert.equal((await as.desk.get(`/api/sessions/${sid}/interventions`)).status, 403);
+  assert.equal((await as.nurse.post('/api/sessions/999999/interventions', { action: 'reassurance' })).status, 404);
   assert.equal((await as.nurse.post('/api/sessions/999999/discharge', {})).status, 404);
 });
 

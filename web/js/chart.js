@@ -21,5 +21,13 @@ export function lineChart(el, { x, series, xLabel = 'minutes', yLabel = '', y2La
     }))],
   };
   const plot = new uPlot(opts, [x, ...series.map((s) => s.data)], el);
+  // Follow the card's width (tablet rotation, window resize).
+  const ro = new ResizeObserver(() => {
+    const w = Math.max(300, el.clientWidth);
+    if (Math.abs(w - plot.width) > 4) plot.setSize({ width: w, height });
+  });
+  ro.observe(el);
+  const destroy = plot.destroy.bind(plot);
+  plot.destroy = () => { ro.disconnect(); destroy(); };
   return plot;
 }

@@ -2,10 +2,23 @@
 import { get, post } from '../api.js';
 import { h, clear, field, select, table, formData, fmtDateTime, can, onSubmit } from '../dom.js';
 
+// The audit API pages forward (?after=seq); the viewer walks to the newest entries and keeps the
+// latest 2000 (at most 50 pages).
+async function latestAudit() {
+  let after = 0, all = [];
+  for (let page = 0; page < 50; page++) {
+    const { entries } = await get(`/api/audit?after=${after}&limit=1000`);
+    all = all.concat(entries).slice(-2000);
+    if (entries.length < 1000) break;
+    after = entries[entries.length - 1].seq;
+  }
+  return { entries: all };
+}
+
 export async function render(main, { me, navigate, query }) {
   const q = (query.get('q') || '').toLowerCase();
   const [users, audit] = await Promise.all([can(me, 'users', 'read') ? get('/api/users') : null,
-    can(me, 'audit', 'read') ? get('/api/audit?limit=1000') : null]);
+    can(me, 'audit', 'read') ? latestAudit() : null]);
   const out = h('div');
   const add = h('form', { class: 'card', 'aria-labelledby': 'nu-h' }, h('h2', { id: 'nu-h' }, 'Add a staff member'),
     h('div', { class: 'row' }, field('User name', h('input', { name: 'name', required: true })),

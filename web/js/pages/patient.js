@@ -9,6 +9,8 @@ const PHQ9 = ['Little interest or pleasure', 'Feeling down, depressed, hopeless'
   'Appetite', 'Feeling bad about yourself', 'Trouble concentrating', 'Moving or speaking slowly / restless',
   'Thoughts of self-harm'];
 
+let flash = null; // a safety alert from the last save, shown once after the page reloads
+
 export async function render(main, { me, params, navigate }) {
   const id = params[0];
   const p = await get(`/api/patients/${id}`);
@@ -71,7 +73,8 @@ export async function render(main, { me, params, navigate }) {
         h('div', { class: 'grid' }, PHQ9.map((q, i) => field(`${i + 1}. ${q}`, select(`q${i}`, [['0', '0 not at all'], ['1', '1 several days'], ['2', '2 more than half the days'], ['3', '3 nearly every day']], '0')))),
         h('p'), h('button', { type: 'submit' }, 'Save PHQ-9'), out);
       onSubmit(f, out, async () => {
-        await post(`/api/patients/${id}/scales`, { scale: 'phq9', answers: PHQ9.map((_, i) => Number(f.elements[`q${i}`].value)) });
+        const r = await post(`/api/patients/${id}/scales`, { scale: 'phq9', answers: PHQ9.map((_, i) => Number(f.elements[`q${i}`].value)) });
+        flash = r.safety_alert ? r.alert : null;
         navigate(`/patients/${id}`);
       });
       scoreCard.append(f);
@@ -81,5 +84,7 @@ export async function render(main, { me, params, navigate }) {
   const sessCard = h('section', { class: 'card', 'aria-labelledby': 'ss-h' }, h('h2', { id: 'ss-h' }, 'Sessions and documents'),
     table(['Planned', 'Chair', 'Status', 'Record'], sessions.map((s) => [fmtDateTime(s.planned_at), s.chair, s.status,
       can(me, 'session', 'read') ? h('a', { href: `/sessions/${s.id}`, 'data-link': true }, 'Session record') : '—'])));
-  clear(main, h('h1', {}, patientName(p)), h('div', { class: 'grid' }, summary, course), scales ? scoreCard : null, sessCard);
+  const alert = flash ? h('div', { class: 'alarm', role: 'alert' }, `Safety alert: ${flash}`) : null;
+  flash = null;
+  clear(main, h('h1', {}, patientName(p)), alert, h('div', { class: 'grid' }, summary, course), scales ? scoreCard : null, sessCard);
 }

@@ -3,14 +3,12 @@
 // the server's clinical rules, discharge checklist, printable record.  Live updates: the page
 // asks GET /api/sessions/:id/vitals?after=<last id> every 2 s (see docs/ARCHITECTURE.md "web/").
 import { get, post } from '../api.js';
-import { h, clear, field, select, check, table, badge, fmtTime, fmtDateTime, num, can, patientName, onSubmit, errorBox } from '../dom.js';
+import { h, clear, field, select, check, badge, fmtTime, fmtDateTime, num, can, patientName, onSubmit } from '../dom.js';
 import { lineChart } from '../chart.js';
 import { doseView } from './plan.js';
+import { effectsCard, dissociationCard } from './chair_records.js';
 
 const POLL_MS = 2000;
-const EFFECTS = [['nausea', 'Nausea'], ['vomiting', 'Vomiting'], ['dizziness', 'Dizziness'], ['headache', 'Headache'],
-  ['dissociation', 'Dissociation'], ['anxiety', 'Anxiety'], ['sedation', 'Sedation'], ['hypertension', 'BP rise'],
-  ['tachycardia', 'Tachycardia'], ['blurred-vision', 'Blurred vision']];
 const CODES = ['sbp', 'dbp', 'hr', 'spo2'];
 const ALDRETE = ['Activity', 'Respiration', 'Circulation', 'Consciousness', 'SpO₂'];
 
@@ -98,18 +96,26 @@ export async function render(main, { me, params, navigate }) {
     state.plot = lineChart(chartEl, { x, series, xLabel: 'minutes from start', yLabel: 'mmHg · /min · %', y2Label: state.pk ? 'ng/mL' : null });
   }
 
+  // The server evaluates the alarms over the whole session (t_min from the first reading); those
+  // raised at the latest reading are current (banner, tone), the others are history.
   function showAlarms() {
-    const al = state.alarms;
-    clear(alarmsEl, al.map((a) => h('div', { class: `alarm ${a.severity === 'critical' ? '' : 'warning'}`, role: 'alert' },
-      `${a.severity.toUpperCase()}: ${a.text}`, h('span', { class: 'act' }, a.action), h('span', { class: 'act small muted' }, a.source))));
-    const crit = al.filter((a) => a.severity !== 'info');
-    if (crit.length) { banner.textContent = `ALARM — ${s.chair}: ${crit[crit.length - 1].text}`; banner.hidden = false; } else banner.hidden = true;
+    const times = state.obs.map((o) => Date.parse(o.at));
+    const latest = times.length ? (Math.max(...times) - Math.min(...times)) / 60000 : 0;
+    const current = state.alarms.filter((a) => a.t_min >= latest - 1e-6);
+    const earlier = state.alarms.filter((a) => a.t_min < latest - 1e-6);
+    const view = (a, now) => h('div', { class: `alarm ${a.severity === 'critical' ? '' : 'warning'}`, role: now ? 'alert' : null },
+      `${a.severity.toUpperCase()}: ${a.text}`, h('span', { class: 'act' }, a.action), h('span', { class: 'act small muted' }, `${a.source} · minute ${num(a.t_min, 0)}`));
+    clear(alarmsEl, current.map((a) => view(a, true)),
+      earlier.length ? h('details', { class: 'earlier' }, h('summary', {}, `Earlier in this session (${earlier.length})`), earlier.map((a) => view(a, false))) : null);
+    const loud = current.filter((a) => a.severity !== 'info');
+    if (loud.length) { banner.textContent = `ALARM — ${s.chair}: ${loud[loud.length - 1].text}`; banner.hidden = false; } else banner.hidden = true;
+    return loud.length;
   }
 
   async function poll() {
     if (!can(me, 'vitals', 'read')) return;
     const r = await get(`/api/sessions/${id}/vitals?after=${state.after}`);
-    const before = state.alarms.length;
+    const before = state.loud || 0;
     state.alarms = r.alarms;
     if (r.observations.length) {
       state.obs.push(...r.observations);
@@ -119,23 +125,13 @@ export async function render(main, { me, params, navigate }) {
       clear(latest, CODES.filter((c) => last[c]).map((c) => [h('dt', {}, c.toUpperCase()), h('dd', { 'data-code': c }, `${num(last[c].value, 0)} ${last[c].unit}`)]));
       drawChart();
     }
-    if (r.alarms.length !== before || r.observations.length) showAlarms();
-    if (r.alarms.length > before) beep();
+    state.loud = showAlarms();
+    if (state.loud > before) beep();
   }
 
-  // --- side effects
-  const seList = h('div');
-  const sev = select('severity', ['mild', 'moderate', 'severe'], 'mild', { id: 'se-sev' });
-  async function loadEffects() {
-    const { side_effects: se } = await get(`/api/sessions/${id}/side-effects`);
-    clear(seList, table(['Time', 'Effect', 'Severity'], se.map((e) => [fmtTime(e.at), e.code, badge(e.severity, e.severity === 'severe' ? 'bad' : e.severity === 'moderate' ? 'warn' : '')])));
-  }
-  const seOut = h('div');
-  const seCard = h('section', { class: 'card', 'aria-labelledby': 'se-h' }, h('h2', { id: 'se-h' }, 'Side effects'),
-    can(me, 'session', 'write') ? [h('div', { class: 'row no-print' }, field('Severity', sev)), h('p'),
-      h('div', { class: 'taps no-print' }, EFFECTS.map(([code, text]) => h('button', { type: 'button', class: 'secondary', onclick: async () => {
-        try { await post(`/api/sessions/${id}/side-effects`, { code, severity: sev.value }); await loadEffects(); clear(seOut); } catch (e) { clear(seOut, errorBox(e)); }
-      } }, text))), seOut] : null, seList);
+  // --- side effects, interventions, dissociation (chair_records.js)
+  const effects = effectsCard(id, me);
+  const dissociation = dissociationCard(id, s.patient_id, me);
 
   // --- discharge
   const dOut = h('div', { 'aria-live': 'polite', 'data-testid': 'discharge-result' });
@@ -156,8 +152,9 @@ export async function render(main, { me, params, navigate }) {
       h('p', {}, `Aldrete ${r.aldrete_total}; observed ${num(r.minutes_observed, 0)} of at least ${num(r.observation_min, 0)} min. ${r.advice}`));
   });
 
-  clear(main, head, h('div', { class: 'grid' }, doseCard, vitalsCard), h('div', { class: 'grid' }, seCard,
-    can(me, 'session', 'write') ? h('section', { class: 'card' }, dForm) : null));
+  clear(main, head, h('div', { class: 'grid' }, doseCard, vitalsCard), h('div', { class: 'grid' }, effects.card,
+    can(me, 'session', 'write') ? h('section', { class: 'card' }, dForm) : null), dissociation);
+  get(`/api/sessions/${id}/discharge`).then((d) => { if (!dOut.firstChild) clear(dOut, h('p', { class: 'muted' }, `Last check ${fmtDateTime(d.at)} by ${d.by_user}: ${d.ready ? 'ready' : `not ready (${d.first_missing})`}`)); }).catch(() => {});
 
   // PK prediction for the planned dose, aligned with the session start.
   if (plan && plan.dose.pk_doses.length && plan.pk_models.length) {
@@ -165,7 +162,7 @@ export async function render(main, { me, params, navigate }) {
       state.pk = await post('/api/pk/simulate', { model: plan.pk_models[0].id, weight_kg: p.weight_kg || plan.dose.weight_used_kg, doses: plan.dose.pk_doses, until_min: 240, step_min: 2 });
     } catch { state.pk = null; }
   }
-  await Promise.all([poll(), loadEffects()]);
+  await Promise.all([poll(), effects.load()]);
   if (!state.obs.length) clear(chartEl, h('p', { class: 'muted' }, 'Waiting for the monitor…'));
   let busy = false;
   state.timers.push(setInterval(async () => {

@@ -3,7 +3,7 @@ import { get, post } from '../api.js';
 import { h, clear, field, badge, table, fmtTime, todayUTC, can, patientName, onSubmit } from '../dom.js';
 
 const statusBadge = {
-  planned: ['Booked', ''], started: ['In session', 'warn'], ended: ['Ended — recovery/discharge', 'ok'],
+  planned: ['Booked', ''], started: ['In session', 'warn'], ended: ['In recovery', 'warn'], discharged: ['Discharged', 'ok'],
   cancelled: ['Cancelled', 'bad'],
 };
 
@@ -14,6 +14,12 @@ export async function render(main, { me, query, navigate }) {
   if (can(me, 'vitals', 'read')) {
     await Promise.all(sessions.filter((s) => s.status === 'started').map(async (s) => {
       try { alarms[s.id] = (await get(`/api/sessions/${s.id}/vitals?after=${Number.MAX_SAFE_INTEGER}`)).alarms; } catch { /* shown in the chair */ }
+    }));
+  }
+  // An ended session is in recovery until a discharge check found the patient ready.
+  if (can(me, 'session', 'read')) {
+    await Promise.all(sessions.filter((s) => s.status === 'ended').map(async (s) => {
+      try { if ((await get(`/api/sessions/${s.id}/discharge`)).ready) s.status = 'discharged'; } catch { /* no check yet */ }
     }));
   }
   const count = (st) => sessions.filter((s) => s.status === st).length;
@@ -50,7 +56,8 @@ export async function render(main, { me, query, navigate }) {
     h('div', { class: 'stats', role: 'group', 'aria-label': 'Summary' },
       h('div', { class: 'stat' }, h('b', {}, String(count('planned'))), 'booked'),
       h('div', { class: 'stat' }, h('b', {}, String(count('started'))), 'in session'),
-      h('div', { class: 'stat' }, h('b', {}, String(count('ended'))), 'ended'),
+      h('div', { class: 'stat' }, h('b', {}, String(count('ended'))), 'in recovery'),
+      h('div', { class: 'stat' }, h('b', {}, String(count('discharged'))), 'discharged'),
       h('div', { class: `stat${nAlarm ? ' alarm' : ''}` }, h('b', {}, String(nAlarm)), 'alarms')),
     h('p'),
     h('section', { class: 'card', 'aria-labelledby': 'chairs-h' }, h('h2', { id: 'chairs-h' }, `Chairs on ${date}`),
