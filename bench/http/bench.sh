@@ -18,7 +18,7 @@ cleanup() { [ -n "${srv:-}" ] && kill "$srv" 2>/dev/null; [ -f "$tmp/nginx.pid" 
 trap cleanup EXIT
 
 "$bin" serve --listen 127.0.0.1:0 --db "$tmp/kc.db" --audit-key "$tmp/audit.key" \
-    --ready-file "$tmp/ready" --threads 4 >"$tmp/out" 2>"$tmp/access.log" &
+    --ready-file "$tmp/ready" --threads ${KC_THREADS:-4} >"$tmp/out" 2>"$tmp/access.log" &
 srv=$!
 for _ in $(seq 100); do [ -f "$tmp/ready" ] && break; sleep 0.1; done
 base="http://$(cat "$tmp/ready")"

@@ -171,6 +171,13 @@ int store__begin(struct store *st, struct kc_error *err)
     return rc;
 }
 
+int store__begin_read(struct store *st, struct kc_error *err)
+{
+    int rc = st->drv->begin_read ? st->drv->begin_read(st, err) : st->drv->begin(st, err);
+    if (!rc) st->in_tx = 1;
+    return rc;
+}
+
 int store__commit(struct store *st, struct kc_error *err)
 {
     int rc = st->drv->commit(st, err);

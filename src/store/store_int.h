@@ -46,6 +46,8 @@ struct store_driver {
     int (*query)(struct store *st, const char *sql, const struct sv *args, int nargs, srow_fn fn,
                  void *ctx, struct kc_error *err);
     int (*begin)(struct store *st, struct kc_error *err); /* a write transaction */
+    /* A read-only transaction that does not take the write lock (NULL: begin). */
+    int (*begin_read)(struct store *st, struct kc_error *err);
     int (*commit)(struct store *st, struct kc_error *err);
     void (*rollback)(struct store *st);
     int (*table_exists)(struct store *st, const char *table, int *exists, struct kc_error *err);
@@ -85,6 +87,8 @@ int store__q(struct store *st, const char *sql, const struct sv *args, int nargs
 int store__q_int(struct store *st, const char *sql, const struct sv *args, int nargs,
                  int64_t *out, struct kc_error *err);
 int store__begin(struct store *st, struct kc_error *err);
+/* For operations that only read (their audit entry is group-committed by store__finish). */
+int store__begin_read(struct store *st, struct kc_error *err);
 int store__commit(struct store *st, struct kc_error *err);
 void store__rollback(struct store *st);
 
@@ -113,6 +117,11 @@ void store__audit_failure(struct store *st, const struct store_actor *who, const
 int store__finish(struct store *st, int rc, const struct store_actor *who, const char *action,
                   const char *rtype, const char *rid, const char *detail, struct kc_error *err);
 int store__check_actor(const struct store_actor *who, struct kc_error *err);
+/* The audit entry of a successful read, group-committed with concurrent reads of the same
+ * database (audit_batch.c); returns once it is durable.  No transaction may be open on st. */
+int store__audit_read_batched(struct store *st, const struct store_actor *who, const char *action,
+                              const char *rtype, const char *rid, const char *detail,
+                              struct kc_error *err);
 
 /* Keyed BLAKE2b-256 over a canonical encoding (netstrings of the fields in a fixed order),
  * chained to prev_hex.  domain separates the audit and ledger chains. */

@@ -52,7 +52,7 @@ int store_patient_list(struct store *st, const struct store_actor *who, const ch
     snprintf(like, sizeof like, "%s%%", query ? query : "");
     struct list_ctx x = {(void *)fn, ctx, 0};
     struct sv a[] = {SV_T(like), SV_T(like), SV_T(like), SV_I(limit), SV_I(offset)};
-    if (!(rc = store__begin(st, err)))
+    if (!(rc = store__begin_read(st, err)))
         rc = store__q(st,
                       "SELECT id, mrn, family_name, given_name, birth_date, sex, phone, email, address, "
                       "emergency_name, emergency_phone, created_at FROM patients "
@@ -99,7 +99,7 @@ int store_session_list(struct store *st, const struct store_actor *who, int64_t 
     if (rc) return rc;
     struct list_ctx x = {(void *)fn, ctx, 0};
     struct sv a[] = {SV_I(patient_id), SV_I(patient_id), SV_T(f), SV_T(f), SV_T(t), SV_T(t), SV_I(LIST_MAX)};
-    if (!(rc = store__begin(st, err)))
+    if (!(rc = store__begin_read(st, err)))
         rc = store__q(st,
                       "SELECT s.id, s.patient_id, s.status, s.chair, s.staff, s.planned_at, s.started_at, "
                       "COALESCE(s.ended_at, s.cancelled_at), p.mrn, p.family_name, p.given_name "
@@ -136,7 +136,7 @@ int store_vitals_list(struct store *st, const struct store_actor *who, int64_t s
     if (limit <= 0 || limit > 20000) limit = 20000;
     struct list_ctx x = {(void *)fn, ctx, 0};
     struct sv a[] = {SV_I(session_id), SV_I(after_id), SV_I(limit)};
-    if (!(rc = store__begin(st, err)))
+    if (!(rc = store__begin_read(st, err)))
         rc = store__q(st, "SELECT id, at, code, value FROM vitals WHERE session_id = ? AND id > ? "
                           "ORDER BY id LIMIT ?", a, 3, vital_row, &x, err);
     char rid[24], detail[64];
@@ -167,7 +167,7 @@ int store_scale_list(struct store *st, const struct store_actor *who, int64_t pa
     if (rc) return rc;
     struct list_ctx x = {(void *)fn, ctx, 0};
     struct sv a[] = {SV_I(patient_id), SV_T(scale ? scale : ""), SV_T(scale ? scale : ""), SV_I(LIST_MAX)};
-    if (!(rc = store__begin(st, err)))
+    if (!(rc = store__begin_read(st, err)))
         rc = store__q(st, "SELECT id, COALESCE(session_id, 0), scale, at, total FROM scale_results "
                           "WHERE patient_id = ? AND (? = '' OR scale = ?) ORDER BY at, id LIMIT ?",
                       a, 4, scale_row, &x, err);
@@ -226,7 +226,7 @@ int store_side_effect_list(struct store *st, const struct store_actor *who, int6
     if (rc) return rc;
     struct list_ctx x = {(void *)fn, ctx, 0};
     struct sv a[] = {SV_I(session_id)};
-    if (!(rc = store__begin(st, err)))
+    if (!(rc = store__begin_read(st, err)))
         rc = store__q(st, "SELECT id, at, code, severity, COALESCE(notes, '') FROM side_effects "
                           "WHERE session_id = ? ORDER BY at, id", a, 1, side_effect_row, &x, err);
     char rid[24];
@@ -269,7 +269,7 @@ int store_vitals_by_patient(struct store *st, const struct store_actor *who, int
     struct vp_ctx x = {fn, ctx, 0};
     const char *c = code ? code : "";
     struct sv a[] = {SV_I(patient_id), SV_T(c), SV_T(c), SV_T(f), SV_T(f), SV_T(t), SV_T(t), SV_I(limit), SV_I(offset)};
-    if (!(rc = store__begin(st, err)))
+    if (!(rc = store__begin_read(st, err)))
         rc = store__q(st,
                       "SELECT v.id, v.at, v.code, v.value, v.session_id FROM vitals v "
                       "JOIN sessions s ON s.id = v.session_id WHERE s.patient_id = ? "
@@ -309,7 +309,7 @@ int store_dose_list(struct store *st, const struct store_actor *who, int64_t pat
     if (rc) return rc;
     struct list_ctx x = {(void *)fn, ctx, 0};
     struct sv a[] = {SV_I(patient_id), SV_I(patient_id), SV_I(session_id), SV_I(session_id), SV_I(LIST_MAX)};
-    if (!(rc = store__begin(st, err)))
+    if (!(rc = store__begin_read(st, err)))
         rc = store__q(st,
                       "SELECT d.id, d.session_id, d.drug, d.form, d.route, d.lot, d.dose_ug, d.started_at, "
                       "COALESCE(d.ended_at, ''), d.given_by FROM doses d JOIN sessions s ON s.id = d.session_id "

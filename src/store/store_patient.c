@@ -100,7 +100,7 @@ int store_patient_get(struct store *st, const struct store_actor *who, int64_t i
     if (mrn) snprintf(rid, sizeof rid, "mrn:%.50s", mrn);
     else snprintf(rid, sizeof rid, "%" PRId64, id);
     if (mrn && (rc = store__text("mrn", mrn, 31, 1, err))) goto done;
-    if ((rc = store__begin(st, err))) goto done;
+    if ((rc = store__begin_read(st, err))) goto done;
     if (mrn) {
         struct sv a[] = {SV_T(mrn)};
         rc = store__q(st, "SELECT " PATIENT_COLS " FROM patients WHERE mrn = ?", a, 1,
@@ -160,7 +160,7 @@ int store_patient_weight_latest(struct store *st, const struct store_actor *who,
     int rc = store__check_actor(who, err);
     if (rc) return rc;
     snprintf(rid, sizeof rid, "%" PRId64, patient_id);
-    if ((rc = store__begin(st, err))) goto done;
+    if ((rc = store__begin_read(st, err))) goto done;
     struct sv a[] = {SV_I(patient_id)};
     rc = store__q(st, "SELECT weight_kg FROM patient_weights WHERE patient_id = ? "
                       "ORDER BY at DESC, id DESC LIMIT 1",

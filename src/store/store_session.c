@@ -92,7 +92,7 @@ int store_session_get(struct store *st, const struct store_actor *who, int64_t s
     int rc = store__check_actor(who, err);
     if (rc) return rc;
     idtxt(rid, sizeof rid, session_id);
-    if (!(rc = store__begin(st, err))) rc = load_session(st, session_id, &s, err);
+    if (!(rc = store__begin_read(st, err))) rc = load_session(st, session_id, &s, err);
     rc = store__finish(st, rc, who, "read", "Encounter", rid, NULL, err);
     if (!rc) *out = s;
     return rc;

@@ -219,6 +219,12 @@ static int lite_begin(struct store *st, struct kc_error *err)
     return rc;
 }
 
+/* DEFERRED: a WAL reader sees one snapshot and never waits for the writer. */
+static int lite_begin_read(struct store *st, struct kc_error *err)
+{
+    return lite_exec(st, "BEGIN DEFERRED", "starting a read transaction", err);
+}
+
 static int lite_commit(struct store *st, struct kc_error *err)
 {
     int rc = lite_exec(st, "COMMIT", "committing", err);
@@ -314,6 +320,7 @@ const struct store_driver store__sqlite_driver = {
     .script = lite_script,
     .query = lite_query,
     .begin = lite_begin,
+    .begin_read = lite_begin_read,
     .commit = lite_commit,
     .rollback = lite_rollback,
     .table_exists = lite_table_exists,

@@ -72,7 +72,7 @@ int store_vitals_count(struct store *st, const struct store_actor *who, int64_t 
     int rc = store__check_actor(who, err);
     if (rc) return rc;
     snprintf(rid, sizeof rid, "%" PRId64, session_id);
-    if ((rc = store__begin(st, err))) goto done;
+    if ((rc = store__begin_read(st, err))) goto done;
     struct sv a[] = {SV_I(session_id)};
     rc = store__q_int(st, "SELECT count(*) FROM vitals WHERE session_id = ?", a, 1, &c, err);
 done:
