@@ -267,6 +267,39 @@ static void test_bad_input(void **state)
     assert_int_equal(pop_run(&r, &res, &err), KC_EINVAL);
 }
 
+/* The IV fast path against pk_simulate (the engine's own walk) for boluses on and between output
+ * times, an infusion that starts and ends between them, and a grid whose last step is shorter. */
+static void test_fast_path_breakpoints(void **state)
+{
+    (void)state;
+    struct pop_request r = domino_req(1, 0.0);
+    r.weight_kg = (struct pop_dist){POP_DIST_FIXED, 70, NAN, 40, 140};
+    r.age_y = (struct pop_dist){POP_DIST_FIXED, 40, NAN, 0, 120};
+    /* boluses at 60 and 68 min: output times reached by a single step and by a double step */
+    const char *texts[4] = {"iv 20mg at 3.5min", "iv 0.5mg/kg over 37.3min at 2min", "iv 10mg at 60min",
+                            "iv 5mg at 68min"};
+    struct pk_dose d[4];
+    struct kc_error err;
+    for (int k = 0; k < 4; k++) assert_int_equal(pk_dose_parse(texts[k], &d[k], &err), 0);
+    r.doses = d;
+    r.n_doses = 4;
+    double t2[62];
+    for (int j = 0; j < 61; j++) t2[j] = 4.0 * j;
+    t2[61] = 241.5;
+    struct pk_indiv ind = test_indiv("domino1984", 70, 40);
+    for (int grid = 0; grid < 2; grid++) {
+        r.times_min = grid ? t2 : times;
+        r.n_times = grid ? 62 : 61;
+        double cp[62], cmax, auc;
+        struct pk_point pts[62];
+        struct pk_summary sum = test_sim(&ind, texts, 4, r.times_min, r.n_times, pts, 100, PK_ENGINE_AUTO);
+        assert_int_equal(pop_patient(&r, 0, NULL, cp, &cmax, &auc, &err), 0);
+        for (size_t j = 0; j < r.n_times; j++)
+            assert_rel(cp[j], pts[j].cp_ng_per_ml, 1e-9, "fast path Cp");
+        assert_rel(auc, sum.auc_ng_h_per_ml, 1e-9, "fast path AUC");
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -275,6 +308,7 @@ int main(void)
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_quantiles_vs_sort),
         cmocka_unit_test(test_zero_variability_is_typical),
+        cmocka_unit_test(test_fast_path_breakpoints),
         cmocka_unit_test(test_full_omega),
         cmocka_unit_test(test_published_omega_and_esketamine),
         cmocka_unit_test(test_bad_input),
