@@ -94,7 +94,11 @@ int cmd_audit(int argc, char **argv)
         return CLI_EXIT_OK;
     }
     json_t *arr = fmt == CLI_FORMAT_JSON ? json_array() : NULL;
+    struct store_actor who;
+    store_cli_actor(opts, n, &who);
     rc = store_audit_list(st, after, limit, print_entry, arr, &err);
+    /* reading the log (it names patients and staff) is itself recorded */
+    if (!rc) rc = store_audit(st, &who, "read", "AuditLog", "list", "success", NULL, &err);
     if (!rc && arr) {
         char *s = json_dumps(arr, JSON_INDENT(2));
         if (s) puts(s);

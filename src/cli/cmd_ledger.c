@@ -189,6 +189,9 @@ int cmd_ledger(int argc, char **argv)
         rc = store_ledger_entries(st, cli_get(opts, n, "from"), cli_get(opts, n, "to"),
                                   print_row, &ctx, &err);
         if (fmt == CLI_FORMAT_JSON) printf("\n]\n");
+        /* administrations name patients: the report is a read of patient data */
+        if (!rc) rc = store_audit(st, &who, "read", "LedgerReport", "entries", "success",
+                                  NULL, &err);
     } else if (strcmp(sub, "verify") == 0) {
         struct store_verify rep;
         rc = store_ledger_verify(st, &rep, &err);

@@ -71,6 +71,11 @@ run_kc "audit verify" 0 audit verify
 expect_out "audit intact" 'audit log intact: [0-9]+ entries'
 run_kc "audit list json" 0 audit list --format json
 expect_out "failed attempts are audited" '"outcome": "failure"'
+run_kc "audit list again" 0 audit list --format json
+expect_out "reading the audit log is itself audited" '"resource_type": "AuditLog"'
+run_kc "ledger report (table)" 0 ledger report
+run_kc "audit list after the report" 0 audit list --format json
+expect_out "the ledger report read is audited" '"resource_type": "LedgerReport"'
 
 # --- the database refuses changes; an attacker who drops the trigger is caught --------------
 if command -v sqlite3 >/dev/null; then
