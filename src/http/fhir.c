@@ -77,6 +77,14 @@ static void bundle_add(struct bundle *b, json_t *res, const char *mode)
     json_array_append_new(b->entries, json_pack("{s:s, s:o, s:{s:s}}", "fullUrl", url, "resource", res, "search", "mode", mode));
 }
 
+/* Drops a bundle being built and answers with the error instead. */
+static int bundle_fail(struct api_req *r, struct bundle *b, const struct kc_error *err)
+{
+    json_decref(b->b);
+    json_decref(b->entries);
+    return from_error(r, err);
+}
+
 /* Links: self and, when the page is full, next (offset + count) with the same query. */
 static int bundle_end(struct api_req *r, struct bundle *b, const char *query_without_paging)
 {
@@ -213,17 +221,13 @@ int api_fhir_patient_search(struct api_req *r)
         rc = store_patient_get(r->st, &r->actor, 0, mrn, &p, &err);
         if (rc == KC_OK && b.offset == 0) bundle_add(&b, fhir_patient(&p), "match");
         else if (rc && rc != KC_ENOTFOUND) {
-            json_decref(b.b);
-            json_decref(b.entries);
-            return from_error(r, &err);
+            return bundle_fail(r, &b, &err);
         }
         snprintf(q, sizeof q, "identifier=%s", ident);
     } else {
         rc = store_patient_list(r->st, &r->actor, name, b.count, b.offset, patient_entry, &b, &err);
         if (rc) {
-            json_decref(b.b);
-            json_decref(b.entries);
-            return from_error(r, &err);
+            return bundle_fail(r, &b, &err);
         }
         if (name) snprintf(q, sizeof q, "name=%s", name);
     }
@@ -261,9 +265,7 @@ int api_fhir_encounter_search(struct api_req *r)
     if (bundle_begin(r, &b, "Encounter")) return r->status;
     struct kc_error err = {0};
     if (store_session_list(r->st, &r->actor, pid, NULL, NULL, encounter_entry, &b, &err)) {
-        json_decref(b.b);
-        json_decref(b.entries);
-        return from_error(r, &err);
+        return bundle_fail(r, &b, &err);
     }
     char q[64];
     snprintf(q, sizeof q, "patient=Patient/%lld", pid);
@@ -323,9 +325,7 @@ int api_fhir_observation_search(struct api_req *r)
     if (!rc && want_survey && b.offset == 0 && roles_allowed(r->role, KC_RES_SCALES, KC_ACT_READ))
         rc = store_scale_list(r->st, &r->actor, pid, NULL, scale_entry, &c, &err);
     if (rc) {
-        json_decref(b.b);
-        json_decref(b.entries);
-        return from_error(r, &err);
+        return bundle_fail(r, &b, &err);
     }
     char q[200];
     snprintf(q, sizeof q, "patient=Patient/%lld%s%s%s%s", pid, code ? "&code=" : "", code ? code : "", date ? "&date=" : "",
@@ -417,9 +417,7 @@ int api_fhir_medadmin_search(struct api_req *r)
     struct obs_ctx c = {&b, pid};
     struct kc_error err = {0};
     if (store_dose_list(r->st, &r->actor, pid, 0, dose_entry, &c, &err)) {
-        json_decref(b.b);
-        json_decref(b.entries);
-        return from_error(r, &err);
+        return bundle_fail(r, &b, &err);
     }
     char q[64];
     snprintf(q, sizeof q, "patient=Patient/%lld", pid);
@@ -470,9 +468,7 @@ int api_fhir_adverse_search(struct api_req *r)
     if (bundle_begin(r, &b, "AdverseEvent")) return r->status;
     struct kc_error err = {0};
     if (adverse_events(r, &b, pid, &err)) {
-        json_decref(b.b);
-        json_decref(b.entries);
-        return from_error(r, &err);
+        return bundle_fail(r, &b, &err);
     }
     char q[64];
     snprintf(q, sizeof q, "patient=Patient/%lld", pid);
@@ -491,9 +487,7 @@ int api_fhir_audit_search(struct api_req *r)
     if (bundle_begin(r, &b, "AuditEvent")) return r->status;
     struct kc_error err = {0};
     if (store_audit_list(r->st, b.offset, b.count, audit_entry, &b, &err)) {
-        json_decref(b.b);
-        json_decref(b.entries);
-        return from_error(r, &err);
+        return bundle_fail(r, &b, &err);
     }
     return bundle_end(r, &b, NULL);
 }
@@ -527,9 +521,7 @@ int api_fhir_everything(struct api_req *r)
         rc = store_dose_list(r->st, &r->actor, pid, 0, dose_entry, &c, &err);
     if (!rc && roles_allowed(r->role, KC_RES_SESSION, KC_ACT_READ)) rc = adverse_events(r, &b, pid, &err);
     if (rc) {
-        json_decref(b.b);
-        json_decref(b.entries);
-        return from_error(r, &err);
+        return bundle_fail(r, &b, &err);
     }
     json_object_set_new(b.b, "total", json_integer((json_int_t)json_array_size(b.entries)));
     json_object_set_new(b.b, "entry", b.entries);
