@@ -16,8 +16,8 @@
 #define TCI_DEFAULT_INTERVAL_MIN (10.0 / 60.0)
 /* STANPUMP's per-drug maximum infusion rate for ketamine: 0.75 mg/kg/min (pkpd.md §3b). */
 #define TCI_KETAMINE_MAX_MG_PER_KG_PER_MIN 0.75
-/* Rate resolution of common syringe pumps: 0.1 mL/h (issue 4; e.g. the Graseby/B. Braun class of
- * syringe drivers display and deliver in 0.1 mL/h steps). */
+/* Rate resolution: 0.1 mL/h, the pump specification of issue 4 and a common syringe-driver step;
+ * not checked against a particular pump's manual (docs/clinical-sources.md marks it "?"). */
 #define TCI_DEFAULT_RESOLUTION_ML_PER_H 0.1
 /* Ketalar (ketamine HCl injection) label: supplied as 10, 50 and 100 mg/mL (as ketamine base);
  * 10 mg/mL is the default syringe here.  STANPUMP assumed 100 mg/mL for anaesthesia. */

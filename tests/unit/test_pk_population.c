@@ -300,6 +300,38 @@ static void test_fast_path_breakpoints(void **state)
     }
 }
 
+struct progress_log {
+    long calls, last_done, total;
+    int backwards;
+};
+static void on_progress(void *ctx, long done, long total)
+{
+    struct progress_log *p = ctx;
+    if (done < p->last_done) p->backwards = 1;
+    p->calls++, p->last_done = done, p->total = total;
+}
+
+/* Progress reaches the caller through the callback, never going backwards, ending at total
+ * (both passes when refining). */
+static void test_progress_callback(void **state)
+{
+    (void)state;
+    struct pop_request r = domino_req(20000, 0.3);
+    struct progress_log log = {0};
+    r.progress = on_progress;
+    r.progress_ctx = &log;
+    r.threads = 2;
+    r.refine = 1;
+    struct pop_result res;
+    struct kc_error err;
+    assert_int_equal(pop_run(&r, &res, &err), 0);
+    assert_true(log.calls >= 2);
+    assert_false(log.backwards);
+    assert_int_equal(log.total, 40000);
+    assert_int_equal(log.last_done, 40000);
+    pop_result_free(&res);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -311,6 +343,7 @@ int main(void)
         cmocka_unit_test(test_fast_path_breakpoints),
         cmocka_unit_test(test_full_omega),
         cmocka_unit_test(test_published_omega_and_esketamine),
+        cmocka_unit_test(test_progress_callback),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
