@@ -14,10 +14,12 @@ struct command {
 static const struct command commands[] = {
     {"audit", "audit log: verify the hash chain (names the first bad entry), list", cmd_audit},
     {"backup", "consistent online backup of the database to FILE", cmd_backup},
+    {"billing", "billing: codes, payer, charge, pay, refund, void, balance, plans, superbill", cmd_billing},
     {"course", "course schedules: induction, maintenance, Spravato TRD, MDSI; re-plan", cmd_course},
     {"db", "database schema: status, migrate", cmd_db},
     {"demo", "the engine demonstration: 0.5 mg/kg over 40 min, 70 kg, every model", cmd_demo},
     {"dose", "dose plan: IV/IM/SC mg/kg with weight basis, oral/SL, esketamine nasal", cmd_dose},
+    {"hl7", "HL7 v2 monitors: send (a monitor simulator), review (unmatched messages)", cmd_hl7},
     {"ledger", "controlled-substance ledger: balance, report, verify, record, resolve", cmd_ledger},
     {"outcome", "clinic outcomes: response/remission with Wilson CI, Hedges g, benchmarks", cmd_outcome},
     {"patient", "patient records: add, show (audited)", cmd_patient},

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hl7/listener.h"
 #include "http/api.h"
 #include "http/server.h"
 
@@ -326,6 +327,7 @@ int http_serve(const struct http_options *opt, struct kc_error *err)
     pthread_mutex_init(&s.log_mu, NULL);
     char *cert = NULL, *key = NULL;
     struct MHD_Daemon *d = NULL;
+    struct hl7_listener *hl7 = NULL;
     rc = auth_new(&s.auth, err);
     if (rc) goto out;
 
@@ -371,6 +373,14 @@ int http_serve(const struct http_options *opt, struct kc_error *err)
         rc = kc_error_set(err, KC_EIO, "cannot listen on %s (in use, or not permitted)", s.opt.listen);
         goto out;
     }
+    if (s.opt.hl7_listen) { /* issue 9: its own threads and store connection */
+        struct hl7_listener_options ho = {.listen = s.opt.hl7_listen, .db_url = s.opt.db_url,
+                                          .audit_key = s.opt.audit_key};
+        if ((rc = hl7_listener_start(&ho, &hl7, err))) goto out;
+        fprintf(stdout, "ketaclinic: HL7 MLLP listening on %.*s:%u\n",
+                (int)(strrchr(s.opt.hl7_listen, ':') - s.opt.hl7_listen), s.opt.hl7_listen,
+                hl7_listener_port(hl7));
+    }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     unsigned port = di ? di->port : 0;
     char host[64];
@@ -389,6 +399,8 @@ int http_serve(const struct http_options *opt, struct kc_error *err)
     sigwait(&sigs, &sig);
     fprintf(stdout, "ketaclinic: %s received; finishing requests in flight\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     fflush(stdout);
+    hl7_listener_stop(hl7); /* acknowledges what it committed, drops partial frames */
+    hl7 = NULL;
     /* Stop accepting, let requests in flight finish (10 s at most), then stop. */
     MHD_quiesce_daemon(d);
     for (int i = 0; i < 1000 && atomic_load(&s.in_flight) > 0; i++) usleep(10000);
@@ -396,6 +408,7 @@ int http_serve(const struct http_options *opt, struct kc_error *err)
     d = NULL;
     rc = KC_OK;
 out:
+    hl7_listener_stop(hl7);
     if (d) MHD_stop_daemon(d);
     for (int i = 0; i < s.pool_n; i++) store_close(s.pool[i]);
     auth_free(s.auth);

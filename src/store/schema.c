@@ -8,6 +8,7 @@
 static const struct store_migration migrations[] = {
     {1, "clinic records, audit log, controlled-substance ledger", store__schema_v1,
      store__schema_v1_sqlite, store__schema_v1_pg},
+    {2, "HL7 v2 monitor messages and review queue", store__schema_v2, NULL, NULL}, /* issue 9 */
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

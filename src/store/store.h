@@ -417,4 +417,50 @@ int store_user_list(struct store *st, const struct store_actor *who,
                     int (*fn)(void *ctx, const struct store_user *u), void *ctx,
                     struct kc_error *err);
 
+/* ---- HL7 v2 monitor messages (store_hl7.c; issue 9) ----------------------------------------- */
+/* What became of one monitor message.  ack is what to answer: "AA" (stored), "AE" (kept in the
+ * review queue), or for a duplicate what the first copy got. */
+enum store_hl7_outcome {
+    STORE_HL7_STORED,          /* observations written to the session */
+    STORE_HL7_DUPLICATE,       /* same sender and control id seen before: nothing written */
+    STORE_HL7_UNKNOWN_PATIENT, /* no patient with any of the identifiers: review queue */
+    STORE_HL7_NO_SESSION,      /* patient (or bed) has no session in progress: review queue */
+    STORE_HL7_REJECTED,        /* reject_reason given by the caller: review queue */
+};
+struct store_hl7_msg {
+    /* in (borrowed, NUL-terminated) */
+    const char *sender;      /* MSH-3|MSH-4 as sent; with control_id the duplicate key */
+    const char *control_id;  /* MSH-10 */
+    const char *received_at; /* UTC RFC 3339 */
+    const char *const *patient_ids; /* PID-3 identifiers (MRNs), tried in order */
+    int n_patient_ids;
+    const char *bed;         /* PV1-3 bed or point of care; "" or NULL = none */
+    const struct store_vital *vitals; /* readings in canonical units */
+    size_t n_vitals;
+    const char *reject_reason; /* non-NULL: understood but unusable; kept for review only */
+    const char *raw;         /* the message text, kept in the review queue */
+    /* out */
+    enum store_hl7_outcome outcome;
+    char ack[3];
+    int hl7_error;           /* HL7 table 0357 code for an AE (204 unknown key, 207 other) */
+    char detail[STORE_TEXT_MAX]; /* for the ACK's text */
+    int64_t session_id;      /* where the readings went (0 = nowhere) */
+};
+/* Files n messages in ONE transaction (group commit): per message, a duplicate check on
+ * (sender, control_id), then either the readings into the patient's session in progress
+ * (matched by PID-3 MRN first, else by the session's chair equal to bed; several sessions of a
+ * patient prefer the one in that chair) or a review-queue row; a message-log row and one audit
+ * entry each.  Durable on return.  On failure nothing is written and outputs are unspecified. */
+int store_hl7_ingest(struct store *st, const struct store_actor *who, struct store_hl7_msg *msgs,
+                     size_t n, struct kc_error *err);
+struct store_hl7_review_row {
+    int64_t id;
+    char received_at[32], sender[160], control_id[64], reason[STORE_TEXT_MAX];
+    char patient_ref[64], bed_ref[64], status[12];
+};
+/* The review queue (rows with id > after_id, oldest first), one audited read. */
+int store_hl7_review_list(struct store *st, const struct store_actor *who, int64_t after_id,
+                          int (*fn)(void *ctx, const struct store_hl7_review_row *r), void *ctx,
+                          struct kc_error *err);
+
 #endif

@@ -1,0 +1,47 @@
+/* hl7_int.h — inside src/hl7/: the group-commit writer shared by the connection threads. */
+#ifndef KC_HL7_INT_H
+#define KC_HL7_INT_H
+
+#include <pthread.h>
+
+#include "hl7/oru.h"
+#include "store/store.h"
+
+/* One message waiting to be filed.  The connection thread fills m (pointing into this job),
+ * hands it to the writer and waits until done is set. */
+struct hl7_job {
+    struct store_hl7_msg m;
+    struct hl7_oru oru;
+    const char *pids[HL7_MAX_PIDS];
+    struct store_vital vit[HL7_MAX_OBS];
+    char received_at[32];
+    char reason[KC_ERROR_MSG_MAX];
+    char *raw;               /* NUL-terminated copy of the message (owned) */
+    int rc;                  /* 0 = m.ack/m.detail valid; else not committed */
+    char errmsg[200];
+    int done;
+    struct hl7_job *next;
+};
+
+struct hl7_writer {
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    struct hl7_job *head, *tail;
+    int stop;
+    struct store *st;
+    struct store_actor who;
+    struct store_hl7_msg *msgs; /* the batch being filed (MAX_BATCH, owned) */
+    pthread_t thread;
+};
+
+int hl7__writer_start(struct hl7_writer *w, const char *db_url, const char *audit_key,
+                      const char *source, struct kc_error *err);
+/* Queues jobs (a NULL-terminated chain through next) and waits until all are done. */
+void hl7__writer_submit(struct hl7_writer *w, struct hl7_job *first, struct hl7_job *last);
+/* Files what is queued, then stops the thread and closes the store. */
+void hl7__writer_stop(struct hl7_writer *w);
+
+/* Now as UTC RFC 3339 with milliseconds, and as an HL7 DTM with offset (+0000). */
+void hl7__now(char rfc[32], char dtm[32]);
+
+#endif
