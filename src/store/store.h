@@ -143,7 +143,9 @@ struct store_dose_new {
     const char *given_by;       /* users.name */
 };
 /* Records the dose AND its ledger administration entry in one transaction: both or neither.
- * KC_ERANGE (nothing written) when the lot at that location holds less than dose_ug. */
+ * KC_ERANGE (nothing written) when the lot at that location holds less than dose_ug.
+ * KC_ECONFLICT when the same administration (session, drug, lot, dose_ug, started_at) is already
+ * charted: two people charting one dose at once get one dose and one ledger entry. */
 int store_dose_record(struct store *st, const struct store_actor *who,
                       const struct store_dose_new *d, int64_t *dose_id, int64_t *ledger_seq,
                       struct kc_error *err);

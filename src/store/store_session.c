@@ -167,12 +167,32 @@ int store_dose_record(struct store *st, const struct store_actor *who,
     if ((rc = check_dose(d, start, end, err))) goto done;
     store__now(now);
     if ((rc = store__begin(st, err))) goto done;
+    /* Take the ledger's head row first: dose charting is serialised (PostgreSQL row lock; SQLite
+     * writers are already one at a time), so two nurses charting the same administration at
+     * once get one dose and one ledger entry, not two (interop-security.md D3). */
+    struct sv lk[] = {SV_T("ledger")};
+    int64_t dup = 0;
+    if ((rc = store__q(st, "UPDATE chain_head SET seq = seq WHERE name = ?", lk, 1, NULL, NULL,
+                       err)))
+        goto done;
     struct sv s[] = {SV_I(d->session_id)};
     rc = store__q_int(st, "SELECT patient_id FROM sessions WHERE id = ?", s, 1, &patient_id, err);
     if (rc == KC_ENOTFOUND)
         rc = kc_error_set(err, KC_ENOTFOUND, "doses.session_id: no session %" PRId64,
                           d->session_id);
     if (rc) goto done;
+    /* the same amount of the same drug and lot, started at the same instant in the same
+     * session, is the same administration charted twice (whoever charts it) */
+    struct sv k[] = {SV_I(d->session_id), SV_T(d->drug), SV_T(start), SV_I(d->dose_ug),
+                     SV_T(d->lot)};
+    rc = store__q_int(st, "SELECT id FROM doses WHERE session_id = ? AND drug = ? AND "
+                          "started_at = ? AND dose_ug = ? AND lot = ?", k, 5, &dup, err);
+    if (rc == KC_OK) {
+        rc = kc_error_set(err, KC_ECONFLICT, "doses: this administration (%s, lot %s, started "
+                          "%s) is already charted as dose %" PRId64, d->drug, d->lot, start, dup);
+        goto done;
+    }
+    if (rc != KC_ENOTFOUND) goto done;
     struct sv a[] = {SV_I(d->session_id), SV_T(d->drug), SV_T(d->form), SV_T(d->route),
                      SV_T(d->lot), SV_T(d->location), SV_I(d->dose_ug), SV_I(d->conc_ug_per_ml),
                      SV_I(d->volume_ul), SV_T(start), SV_T(end[0] ? end : NULL),

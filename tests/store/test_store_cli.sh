@@ -17,7 +17,7 @@ run_kc "db status on a new database (table)" 0 db status
 expect_out "status on a new database: version 0" "^schema version 0 \\(this ketaclinic knows up to $K\\)"
 expect_out "status says migrations are pending" 'migrations pending'
 run_kc "db migrate" 0 db migrate
-expect_out "migrate applies every version in one go" "^applied $K migration\\(s\\); schema version $K\$"
+expect_out "migrate applies every version in one go" "^applied [0-9]+ migration\\(s\\); schema version $K\$"
 run_kc "db status after migrate" 0 db status
 expect_out "status names the version" "^schema version $K \\(this ketaclinic knows up to $K\\)"
 expect_out "status says up to date" '^up to date'
@@ -144,7 +144,7 @@ expect_err "says not empty" 'not empty'
 if ! pg_start; then pg_report "CLI on PostgreSQL"; exit 0; fi
 P="$PG_URL"
 run_kc "pg: db migrate" 0 db migrate --db "$P"
-expect_out "pg: every migration applied" "applied $K migration"
+expect_out "pg: every migration applied" "applied [0-9]+ migration\\(s\\); schema version $K\$"
 run_kc "pg: db status" 0 db status --db "$P" --format json
 expect_out "pg: backend postgres" "\"backend\": \"postgres\", \"schema_version\": $K"
 run_kc "pg: add user" 0 user add ann --staff-role nurse --db "$P"

@@ -30,7 +30,12 @@ static void dose_and_ledger_commit_together(void **state)
     assert_true(dose > 0 && seq > 0);
     assert_ok(store_dose_rate_change(w.st, &fx_who, dose, "2026-11-23T09:20:00Z", 12.5, &err),
               err);
-    /* 70 mg more than the 65 mg left: refused, and neither row is written */
+    /* charting the same administration again is refused */
+    assert_fails(store_dose_record(w.st, &fx_who, &d, NULL, NULL, &err), KC_ECONFLICT, err,
+                 "already charted");
+    /* a second bolus, 70 mg, more than the 65 mg left: refused, and neither row is written */
+    d.started_at = "2026-11-23T09:55:00Z";
+    d.ended_at = NULL;
     d.dose_ug = 70000;
     assert_fails(store_dose_record(w.st, &fx_who, &d, NULL, NULL, &err), KC_ERANGE, err,
                  "never go negative");
@@ -254,6 +259,65 @@ static void concurrent_handles_keep_chains_intact(void **state)
     store_close(w.st);
 }
 
+/* D3: two nurses charting the same administration at the same moment yield one dose and one
+ * ledger entry; the other is told it is already charted. */
+struct chart_arg {
+    const char *url;
+    const struct store_dose_new *d;
+    int rc;
+};
+
+static void *chart(void *p)
+{
+    struct chart_arg *c = p;
+    struct kc_error err = {0};
+    struct store *st = NULL;
+    struct store_options o = {c->url, fx_key, 0};
+    c->rc = store_open(&o, &st, &err);
+    if (!c->rc) c->rc = store_dose_record(st, &fx_who, c->d, NULL, NULL, &err);
+    store_close(st);
+    return NULL;
+}
+
+static void same_dose_charted_twice_at_once_is_one_dose(void **state)
+{
+    (void)state;
+    struct world w;
+    make_world(&w, 100000);
+    const char *url = fx_is_pg() ? getenv("KC_TEST_DB") : fx_url;
+    struct store_dose_new d = {.session_id = w.session, .drug = "ketamine", .form = "salt",
+                               .route = "iv", .lot = w.lot, .location = "safe-1",
+                               .dose_ug = 35000, .conc_ug_per_ml = 10000, .volume_ul = 3500,
+                               .started_at = "2026-11-23T09:10:00Z", .given_by = w.nurse};
+    for (int round = 0; round < 5; round++) {
+        char at[32];
+        snprintf(at, sizeof at, "2026-11-23T09:1%d:00Z", round);
+        d.started_at = at;
+        d.dose_ug = 1000;
+        pthread_t t[2];
+        struct chart_arg a[2] = {{url, &d, 0}, {url, &d, 0}};
+        for (int i = 0; i < 2; i++) assert_int_equal(pthread_create(&t[i], NULL, chart, &a[i]), 0);
+        for (int i = 0; i < 2; i++) pthread_join(t[i], NULL);
+        int ok = (a[0].rc == 0) + (a[1].rc == 0), conflict = (a[0].rc == KC_ECONFLICT) +
+                                                            (a[1].rc == KC_ECONFLICT);
+        if (ok != 1 || conflict != 1)
+            fail_msg("round %d: results %d and %d, wanted one success and one conflict", round,
+                     a[0].rc, a[1].rc);
+    }
+    struct sv s[] = {SV_I(w.session)};
+    struct kc_error err = {0};
+    int64_t doses = 0, entries = 0;
+    assert_ok(store__q_int(w.st, "SELECT count(*) FROM doses WHERE session_id = ?", s, 1, &doses,
+                           &err), err);
+    assert_int_equal(doses, 5);
+    assert_ok(store__q_int(w.st, "SELECT count(*) FROM ledger_entries e JOIN doses d ON "
+                                 "d.id = e.dose_id WHERE d.session_id = ?", s, 1, &entries,
+                           &err), err);
+    assert_int_equal(entries, 5);
+    assert_chains_intact(w.st);
+    store_close(w.st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -261,6 +325,7 @@ int main(void)
         cmocka_unit_test(ledger_events_and_discrepancies),
         cmocka_unit_test(random_ledger_history_verifies),
         cmocka_unit_test(concurrent_handles_keep_chains_intact),
+        cmocka_unit_test(same_dose_charted_twice_at_once_is_one_dose),
     };
     return cmocka_run_group_tests_name(fx_is_pg() ? "store ledger (postgres)"
                                                   : "store ledger (sqlite)",
