@@ -45,6 +45,11 @@ int store_pg_grant_app_role(struct store *st, const char *role, struct kc_error 
         "schema_version FROM %I', CAST(? AS TEXT))",
         "SELECT format('GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO %I', "
         "CAST(? AS TEXT))",
+        /* tables and sequences later migrations create (as this owner) are covered too */
+        "SELECT format('ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, "
+        "DELETE ON TABLES TO %I', CAST(? AS TEXT))",
+        "SELECT format('ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON "
+        "SEQUENCES TO %I', CAST(? AS TEXT))",
     };
     int rc;
     if (strcmp(st->drv->name, "postgres") != 0)

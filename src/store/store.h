@@ -210,8 +210,9 @@ int store_chain_check_anchor(struct store *st, const char *chain, int64_t seq, c
 
 /* PostgreSQL only: gives role (an existing login role that does not own the tables) what the
  * clinic needs and no more: SELECT, INSERT, UPDATE, DELETE on the records, but only SELECT and
- * INSERT on audit_log and ledger_entries (interop-security.md D4.3).  Run it as the owner that
- * ran the migrations.  KC_EUNSUPPORTED on SQLite; KC_ENOTFOUND for an unknown role. */
+ * INSERT on audit_log and ledger_entries (interop-security.md D4.3), and by default the tables
+ * later migrations create.  Run it as the owner that ran the migrations.  KC_EUNSUPPORTED on
+ * SQLite; KC_ENOTFOUND for an unknown role. */
 int store_pg_grant_app_role(struct store *st, const char *role, struct kc_error *err);
 
 /* ---- controlled-substance ledger ------------------------------------------------------------ */

@@ -177,6 +177,13 @@ run_kc "pg: granting an unknown role" 2 db grant nobody_here --db "$P"
 A="postgresql://kc_app@127.0.0.1:$PG_PORT/kc"
 run_kc "pg: the application role writes records" 0 patient add --db "$A" --mrn M-9 --family App --birth-date 1990-01-01 --sex male
 run_kc "pg: and the ledger" 0 ledger record receipt --db "$A" $L --location safe --qty 1mg --supplier Acme
+# a table a later migration creates (as the owner) is usable by the application role too
+pg_psql -h 127.0.0.1 -p "$PG_PORT" -U kc kc -c "CREATE TABLE later_migration (id BIGSERIAL PRIMARY KEY, x TEXT)" >/dev/null
+if pg_psql -h 127.0.0.1 -p "$PG_PORT" -U kc_app kc -c "INSERT INTO later_migration (x) VALUES ('y')" >/dev/null 2>"$TMP/psql.err"; then
+    ok "pg: tables of later migrations are granted by default"
+else
+    notok "pg: the application role cannot use a later table" "$(cat "$TMP/psql.err")"
+fi
 for sql in "UPDATE audit_log SET detail='x' WHERE seq=1" "DELETE FROM ledger_entries" \
            "ALTER TABLE audit_log DISABLE TRIGGER USER" "TRUNCATE audit_log"; do
     if pg_psql -h 127.0.0.1 -p "$PG_PORT" -U kc_app kc -c "$sql" 2>"$TMP/psql.err"; then
