@@ -14,6 +14,7 @@ struct command {
 static const struct command commands[] = {
     {"audit", "audit log: verify the hash chain (names the first bad entry), list", cmd_audit},
     {"backup", "consistent online backup of the database to FILE", cmd_backup},
+    {"billing", "billing: codes, payer, charge, pay, refund, void, balance, plans, superbill", cmd_billing},
     {"course", "course schedules: induction, maintenance, Spravato TRD, MDSI; re-plan", cmd_course},
     {"db", "database schema: status, migrate", cmd_db},
     {"demo", "the engine demonstration: 0.5 mg/kg over 40 min, 70 kg, every model", cmd_demo},

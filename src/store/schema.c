@@ -9,6 +9,8 @@ static const struct store_migration migrations[] = {
     {1, "clinic records, audit log, controlled-substance ledger", store__schema_v1,
      store__schema_v1_sqlite, store__schema_v1_pg},
     {2, "HL7 v2 monitor messages and review queue", store__schema_v2, NULL, NULL}, /* issue 9 */
+    {4, "billing accounts, payers, payment plans, REMS enrolment and forms", store__schema_v4,
+     store__schema_v4_sqlite, store__schema_v4_pg}, /* issue 10 */
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
