@@ -69,11 +69,57 @@ static void everything_else_is_refused(void **state)
     assert_string_equal(out, "");
 }
 
+/* Mutation fuzzing: byte flips, truncations and insertions of valid times either are refused or
+ * give a 24-character normal form that is itself accepted unchanged (a fixed point). */
+static void mutated_times_are_refused_or_normal(void **state)
+{
+    (void)state;
+    static const char *const seeds[] = {"2026-11-23T09:05:00Z", "2024-02-29T23:59:59.999Z",
+                                        "2000-01-01T00:00:00.5Z"};
+    static const char alphabet[] = "0123456789-:.TZ +zt/";
+    uint64_t r = 0x9E3779B97F4A7C15ULL;
+    int accepted = 0, refused = 0;
+    for (int i = 0; i < 20000; i++) {
+        char buf[48], out[32], again[32];
+        struct kc_error err = {0};
+        r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+        snprintf(buf, sizeof buf, "%s", seeds[r % 3]);
+        size_t n = strlen(buf);
+        int edits = 1 + (int)((r >> 8) % 3);
+        for (int e = 0; e < edits; e++) {
+            r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+            size_t at = (size_t)((r >> 16) % (n + 1));
+            char c = alphabet[(r >> 32) % (sizeof alphabet - 1)];
+            switch ((r >> 40) % 3) {
+            case 0: if (at < n) buf[at] = c; break;                     /* replace */
+            case 1: n = at; buf[n] = '\0'; break;                       /* truncate */
+            default:                                                    /* insert */
+                if (n + 1 < sizeof buf) {
+                    memmove(buf + at + 1, buf + at, n - at + 1);
+                    buf[at] = c;
+                    n++;
+                }
+            }
+        }
+        if (store__time("t", buf, 1, out, &err) != 0) {
+            assert_int_equal(err.code, KC_EINVAL);
+            refused++;
+            continue;
+        }
+        accepted++;
+        assert_int_equal(strlen(out), 24);
+        assert_int_equal(store__time("t", out, 1, again, &err), 0);
+        assert_string_equal(again, out);
+    }
+    assert_true(accepted > 0 && refused > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(utc_times_get_milliseconds),
         cmocka_unit_test(everything_else_is_refused),
+        cmocka_unit_test(mutated_times_are_refused_or_normal),
     };
     return cmocka_run_group_tests_name("store times", tests, NULL, NULL);
 }
