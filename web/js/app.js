@@ -72,12 +72,14 @@ async function render() {
   document.getElementById('alarm-banner').hidden = true;
   delete main.dataset.ready;
   const path = location.pathname;
+  const hit = routes.map(([re, page, opt]) => [path.match(re), page, opt]).find(([m]) => m);
+  const modP = hit ? import(`./pages/${hit[1]}.js`) : null; // fetched while /api/me answers
+  if (modP) modP.catch(() => {});
   if (!me && path !== '/login') {
     try { me = await get('/api/me'); } catch { me = null; }
   }
   renderNav();
   if (!me || path === '/login') { if (me) { navigate('/'); return; } loginPage(); return; }
-  const hit = routes.map(([re, page, opt]) => [path.match(re), page, opt]).find(([m]) => m);
   if (!hit) { clear(main, h('h1', {}, 'Not found'), h('p', {}, h('a', { href: '/', 'data-link': true }, 'Back to today'))); main.dataset.ready = '1'; return; }
   const [m, page, opt] = hit;
   if (opt.res && !can(me, opt.res, 'read') && !(page === 'admin' && can(me, 'users', 'read'))) {
@@ -88,7 +90,7 @@ async function render() {
   }
   clear(main, h('p', { class: 'muted' }, 'Loading…'));
   try {
-    const mod = await import(`./pages/${page}.js`);
+    const mod = await modP;
     const ctx = { me, params: m.slice(1), navigate, query: new URLSearchParams(location.search) };
     cleanup = (await mod.render(main, ctx)) || null;
   } catch (e) {

@@ -27,7 +27,7 @@ export function effectsCard(id, me) {
   const card = h('section', { class: 'card', 'aria-labelledby': 'se-h' }, h('h2', { id: 'se-h' }, 'Side effects and interventions'),
     can(me, 'session', 'write') ? [h('div', { class: 'row no-print' }, field('Severity', sev)), h('p'),
       h('div', { class: 'taps no-print', role: 'group', 'aria-label': 'Side effects' }, EFFECTS.map(([code, text]) => h('button', { type: 'button', class: 'secondary', onclick: tap('side-effects', () => ({ code, severity: sev.value })) }, text))),
-      h('h3', {}, 'Interventions'),
+      h('h3', { class: 'no-print' }, 'Interventions'),
       h('div', { class: 'taps no-print', role: 'group', 'aria-label': 'Interventions' }, ACTIONS.map(([action, text]) => h('button', { type: 'button', class: 'secondary', onclick: tap('interventions', () => ({ action })) }, text))),
       out] : null, list);
   return { card, load };
@@ -37,11 +37,11 @@ export function dissociationCard(id, patientId, me) {
   const out = h('div', { 'aria-live': 'polite' });
   const f = h('form', { class: 'no-print' },
     h('div', { class: 'grid' }, Array.from({ length: 23 }, (_, i) => field(`Item ${i + 1}`, select(`c${i}`, [['0', '0 not at all'], ['1', '1 slightly'], ['2', '2 moderately'], ['3', '3 considerably'], ['4', '4 extremely']], '0')))),
-    h('p'), h('button', { type: 'submit' }, 'Save CADSS'), out);
+    h('p'), h('button', { type: 'submit' }, 'Save CADSS'));
   onSubmit(f, out, async () => {
     const r = await post(`/api/patients/${patientId}/scales`, { scale: 'cadss', session_id: Number(id), answers: Array.from({ length: 23 }, (_, i) => Number(f.elements[`c${i}`].value)) });
     clear(out, h('p', { class: 'notice', role: 'status' }, `CADSS total ${r.total}${r.band ? ` — ${r.band}` : ''}`));
   });
   return can(me, 'scales', 'write') ? h('section', { class: 'card', 'aria-labelledby': 'dis-h' }, h('h2', { id: 'dis-h' }, 'Dissociation score'),
-    h('details', {}, h('summary', {}, 'CADSS (23 items, clinician-administered)'), f)) : null;
+    h('details', { class: 'no-print' }, h('summary', {}, 'CADSS (23 items, clinician-administered)'), f), out) : null;
 }

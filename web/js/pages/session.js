@@ -3,7 +3,7 @@
 // the server's clinical rules, discharge checklist, printable record.  Live updates: the page
 // asks GET /api/sessions/:id/vitals?after=<last id> every 2 s (see docs/ARCHITECTURE.md "web/").
 import { get, post } from '../api.js';
-import { h, clear, field, select, check, badge, fmtTime, fmtDateTime, num, can, patientName, onSubmit } from '../dom.js';
+import { h, clear, field, select, check, table, badge, fmtTime, fmtDateTime, num, can, patientName, onSubmit } from '../dom.js';
 import { lineChart } from '../chart.js';
 import { doseView } from './plan.js';
 import { effectsCard, dissociationCard } from './chair_records.js';
@@ -21,8 +21,8 @@ const hms = (ms) => {
 export async function render(main, { me, params, navigate }) {
   const id = params[0];
   const s = await get(`/api/sessions/${id}`);
-  const p = await get(`/api/patients/${s.patient_id}`);
-  const plans = can(me, 'clinical', 'read') ? (await get(`/api/patients/${s.patient_id}/plans`).catch(() => ({ plans: [] }))).plans : [];
+  const [p, plans] = await Promise.all([get(`/api/patients/${s.patient_id}`),
+    can(me, 'clinical', 'read') ? get(`/api/patients/${s.patient_id}/plans`).then((x) => x.plans, () => []) : []]);
   const plan = plans.find((x) => x.signed_by) || plans[0];
   const banner = document.getElementById('alarm-banner');
   const state = { after: 0, obs: [], alarms: [], plot: null, pk: null, timers: [] };
@@ -77,6 +77,12 @@ export async function render(main, { me, params, navigate }) {
   const vitalsCard = h('section', { class: 'card', 'aria-labelledby': 'v-h' }, h('h2', { id: 'v-h' }, 'Live vitals and predicted concentration'),
     alarmsEl, latest, chartEl, can(me, 'vitals', 'write') && s.status !== 'cancelled' ? manual : null);
 
+  const printVitals = h('section', { class: 'card print-only' });
+  function drawPrintTable(times, by) {
+    clear(printVitals, h('h2', {}, 'Vital signs'), table(['Time', 'SBP', 'DBP', 'HR', 'SpO₂'],
+      times.map((t, i) => [fmtTime(t), ...CODES.map((c) => (by[c][i] === null ? '' : String(by[c][i])))])));
+  }
+
   function drawChart() {
     if (!state.obs.length) return;
     const t0 = Date.parse(s.started_at || state.obs[0].at);
@@ -84,6 +90,7 @@ export async function render(main, { me, params, navigate }) {
     const x = times.map((t) => (Date.parse(t) - t0) / 60000);
     const by = Object.fromEntries(CODES.map((c) => [c, times.map(() => null)]));
     state.obs.forEach((o) => { if (by[o.code]) by[o.code][times.indexOf(o.at)] = o.value; });
+    drawPrintTable(times, by);
     const series = [{ label: 'SBP', data: by.sbp, color: '#b3261e' }, { label: 'DBP', data: by.dbp, color: '#e57373' },
       { label: 'HR', data: by.hr, color: '#1f5fa8' }, { label: 'SpO₂', data: by.spo2, color: '#1e6b3a' }];
     if (state.pk) {
@@ -140,7 +147,7 @@ export async function render(main, { me, params, navigate }) {
     check('Escort present', { name: 'escort_present' }), check('Mental status back to baseline', { name: 'mental_status_baseline' }),
     check('Esketamine session', { name: 'esketamine', checked: plan && plan.route === 'nasal' }),
     field('Infusion ended at (blank: when the session was ended)', h('input', { name: 'dose_ended_at', type: 'datetime-local' })),
-    h('p'), h('button', { type: 'submit' }, 'Check discharge'), dOut);
+    h('p'), h('button', { type: 'submit' }, 'Check discharge'));
   onSubmit(dForm, dOut, async () => {
     const e = dForm.elements;
     const body = { aldrete: ALDRETE.map((_, i) => Number(e[`a${i}`].value)),
@@ -153,14 +160,13 @@ export async function render(main, { me, params, navigate }) {
   });
 
   clear(main, head, h('div', { class: 'grid' }, doseCard, vitalsCard), h('div', { class: 'grid' }, effects.card,
-    can(me, 'session', 'write') ? h('section', { class: 'card' }, dForm) : null), dissociation);
-  get(`/api/sessions/${id}/discharge`).then((d) => { if (!dOut.firstChild) clear(dOut, h('p', { class: 'muted' }, `Last check ${fmtDateTime(d.at)} by ${d.by_user}: ${d.ready ? 'ready' : `not ready (${d.first_missing})`}`)); }).catch(() => {});
+    can(me, 'session', 'write') ? h('section', { class: 'card' }, dForm, dOut) : null), dissociation, printVitals);
+  if (s.status === 'ended') get(`/api/sessions/${id}/discharge`).then((d) => { if (!dOut.firstChild) clear(dOut, h('p', { class: 'muted' }, `Last check ${fmtDateTime(d.at)} by ${d.by_user}: ${d.ready ? 'ready' : `not ready (${d.first_missing})`}`)); }).catch(() => {});
 
-  // PK prediction for the planned dose, aligned with the session start.
+  // PK prediction for the planned dose, aligned with the session start (drawn when it arrives).
   if (plan && plan.dose.pk_doses.length && plan.pk_models.length) {
-    try {
-      state.pk = await post('/api/pk/simulate', { model: plan.pk_models[0].id, weight_kg: p.weight_kg || plan.dose.weight_used_kg, doses: plan.dose.pk_doses, until_min: 240, step_min: 2 });
-    } catch { state.pk = null; }
+    post('/api/pk/simulate', { model: plan.pk_models[0].id, weight_kg: p.weight_kg || plan.dose.weight_used_kg, doses: plan.dose.pk_doses, until_min: 240, step_min: 2 })
+      .then((r) => { if (!state.gone) { state.pk = r; drawChart(); } }, () => {});
   }
   await Promise.all([poll(), effects.load()]);
   if (!state.obs.length) clear(chartEl, h('p', { class: 'muted' }, 'Waiting for the monitor…'));
@@ -170,7 +176,15 @@ export async function render(main, { me, params, navigate }) {
     busy = true;
     try { await poll(); } catch { /* next tick */ } finally { busy = false; }
   }, POLL_MS));
-  return () => { state.timers.forEach(clearInterval); if (state.plot) state.plot.destroy(); banner.hidden = true; };
+  const openAll = () => main.querySelectorAll('details').forEach((d) => { d.open = true; });
+  window.addEventListener('beforeprint', openAll);
+  return () => {
+    state.gone = true;
+    state.timers.forEach(clearInterval);
+    if (state.plot) state.plot.destroy();
+    banner.hidden = true;
+    window.removeEventListener('beforeprint', openAll);
+  };
 }
 
 let audio = null;
