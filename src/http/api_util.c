@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "http/api.h"
+#include "http/api_billing.h"
 #include "http/api_ui.h"
 
 static const struct api_route routes[] = {
@@ -47,6 +48,10 @@ static const struct api_route routes[] = {
     {"GET", "/api/ledger/entries", KC_RES_LEDGER, KC_ACT_READ, api_ledger_entries},
     {"GET", "/api/outcomes", KC_RES_SCALES, KC_ACT_READ, api_outcomes},
     {"GET", "/api/users", KC_RES_USERS, KC_ACT_READ, api_users_list},
+    {"POST", "/api/sessions/:id/charges", KC_RES_BILLING, KC_ACT_WRITE, api_billing_charge},
+    {"POST", "/api/patients/:id/billing", KC_RES_BILLING, KC_ACT_WRITE, api_billing_entry},
+    {"GET", "/api/patients/:id/billing", KC_RES_BILLING, KC_ACT_READ, api_billing_account},
+    {"GET", "/api/patients/:id/superbill", KC_RES_BILLING, KC_ACT_READ, api_billing_superbill},
     {"GET", "/fhir/metadata", -1, 0, api_fhir_metadata},
     {"GET", "/fhir/Patient/:id", KC_RES_PATIENT, KC_ACT_READ, api_fhir_patient},
     {"GET", "/fhir/Patient", KC_RES_PATIENT, KC_ACT_READ, api_fhir_patient_search},

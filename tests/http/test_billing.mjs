@@ -1,0 +1,137 @@
+// test_billing.mjs — billing through the real server and the real CLI on one database (issue 10):
+// sessions and doses recorded through the API, charges derived from them (96365 + 96366 at
+// 91 min, G2083 for 84 mg esketamine), who may bill, payments, refunds, voids, the account and
+// the superbill; then `ketaclinic billing` on the same database.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { startServer, Client } from './server_harness.mjs';
+
+let srv, admin, patientId;
+const pw = 'correct horse battery staple';
+const as = {};
+
+function kc(args, expectStatus = 0) {
+  const r = spawnSync(process.env.KC_BIN, [...args, '--db', `${srv.dir}/kc.db`, '--audit-key',
+    `${srv.dir}/audit.key`, '--user', 'admin', '--role', 'admin'], { encoding: 'utf8' });
+  assert.equal(r.status, expectStatus, `ketaclinic ${args.join(' ')}: ${r.stderr}`);
+  return r;
+}
+
+async function endedSession(day, dose) {
+  const s = await as.nurse.post('/api/sessions', { patient_id: patientId, planned_at: `${day}T09:00:00Z`, chair: 'chair-1' });
+  assert.equal(s.status, 201, JSON.stringify(s.json));
+  const id = s.json.id;
+  assert.equal((await as.nurse.post(`/api/sessions/${id}/status`, { status: 'started', at: `${day}T09:00:00Z` })).status, 200);
+  const d = await as.prescriber.post(`/api/sessions/${id}/doses`, { ...dose, started_at: `${day}T09:05:00Z` });
+  assert.equal(d.status, 201, JSON.stringify(d.json));
+  assert.equal((await as.nurse.post(`/api/sessions/${id}/status`, { status: 'ended', at: `${day}T12:00:00Z` })).status, 200);
+  return id;
+}
+
+before(async () => {
+  srv = await startServer();
+  admin = new Client(srv.base);
+  assert.equal((await admin.login('admin', srv.adminPassword)).status, 200);
+  for (const [name, role] of [['desk', 'front-desk'], ['nurse', 'nurse'], ['prescriber', 'prescriber']]) {
+    assert.equal((await admin.post('/api/users', { name, role, display_name: name, password: pw })).status, 201);
+    as[name] = new Client(srv.base);
+    assert.equal((await as[name].login(name, pw)).status, 200);
+  }
+  const p = await as.desk.post('/api/patients', { mrn: 'B-1', family_name: 'Payne', given_name: 'Billie', birth_date: '1980-04-30', sex: 'female' });
+  assert.equal(p.status, 201, JSON.stringify(p.json));
+  patientId = p.json.id;
+  assert.equal((await as.nurse.post(`/api/patients/${patientId}/weights`, { weight_kg: 70, height_cm: 170 })).status, 201);
+  for (const drug of ['ketamine', 'esketamine'])
+    kc(['ledger', 'record', 'receipt', '--drug', drug, '--lot', `L-${drug}`, '--location', 'safe-1',
+      '--qty', '2000mg', '--supplier', 'Acme Pharma DEA RA1234567']);
+});
+
+after(async () => { if (srv) await srv.stop(); });
+
+test('an IV infusion of 91 min is charged 96365 + one 96366 + J3490; only billing roles may', async () => {
+  const sid = await endedSession('2026-11-02', { route: 'iv', mg_per_kg: 0.5, duration_min: 91, conc_mg_per_ml: 0.5, container_ml: 100, lot: 'L-ketamine', location: 'safe-1' });
+  assert.equal((await as.nurse.post(`/api/sessions/${sid}/charges`, {})).status, 403, 'nurses read billing, they do not bill');
+  const c = await as.desk.post(`/api/sessions/${sid}/charges`, {});
+  assert.equal(c.status, 201, JSON.stringify(c.json));
+  assert.equal(c.json.infusion_min, 91);
+  assert.deepEqual(c.json.lines.map((l) => [l.code, l.units]), [['96365', 1], ['96366', 1], ['J3490', 1]]);
+  assert.equal(c.json.total_cents, c.json.lines.reduce((s, l) => s + l.units * l.unit_cents, 0));
+  const again = await as.desk.post(`/api/sessions/${sid}/charges`, {});
+  assert.equal(again.status, 409);
+  assert.match(again.json.error.message, /already charged/);
+  const acct = await as.nurse.get(`/api/patients/${patientId}/billing`);
+  assert.equal(acct.status, 200);
+  assert.equal(acct.json.totals.balance_cents, c.json.total_cents);
+});
+
+test('84 mg esketamine is G2083; a session with a 90 min infusion has no 96366', async () => {
+  const esk = await endedSession('2026-11-04', { route: 'nasal', fixed_mg: 84, conc_mg_per_ml: 140, lot: 'L-esketamine', location: 'safe-1' });
+  const c = await as.desk.post(`/api/sessions/${esk}/charges`, {});
+  assert.equal(c.status, 201, JSON.stringify(c.json));
+  assert.deepEqual(c.json.lines.map((l) => l.code), ['G2083']);
+  const iv = await endedSession('2026-11-06', { route: 'iv', mg_per_kg: 0.5, duration_min: 90, conc_mg_per_ml: 0.5, container_ml: 100, lot: 'L-ketamine', location: 'safe-1' });
+  const c2 = await as.desk.post(`/api/sessions/${iv}/charges`, {});
+  assert.deepEqual(c2.json.lines.map((l) => l.code), ['96365', 'J3490']);
+});
+
+test('payments, refunds, voids and the superbill reconcile', async () => {
+  const before = (await as.desk.get(`/api/patients/${patientId}/billing`)).json;
+  const charge = before.entries.find((e) => e.kind === 'charge' && e.code === 'J3490');
+  const pay = await as.desk.post(`/api/patients/${patientId}/billing`, { kind: 'payment', cents: 30000, method: 'card' });
+  assert.equal(pay.status, 201, JSON.stringify(pay.json));
+  const over = await as.desk.post(`/api/patients/${patientId}/billing`, { kind: 'refund', cents: 30001, ref: pay.json.id, method: 'card' });
+  assert.equal(over.status, 409);
+  const ref = await as.desk.post(`/api/patients/${patientId}/billing`, { kind: 'refund', cents: 1000, ref: pay.json.id, method: 'card' });
+  assert.equal(ref.status, 201);
+  const bad = await as.desk.post(`/api/patients/${patientId}/billing`, { kind: 'void', ref: charge.id });
+  assert.equal(bad.status, 422);
+  assert.match(bad.json.error.message, /reason/);
+  const v = await as.desk.post(`/api/patients/${patientId}/billing`, { kind: 'void', ref: charge.id, reason: 'drug supplied by pharmacy' });
+  assert.equal(v.status, 201);
+  const unknown = await as.desk.post(`/api/patients/${patientId}/billing`, { kind: 'gift', cents: 1 });
+  assert.equal(unknown.status, 422);
+  const t = (await as.desk.get(`/api/patients/${patientId}/billing`)).json.totals;
+  assert.equal(t.balance_cents, before.totals.balance_cents - charge.cents - 30000 + 1000);
+  assert.equal((t.charges_cents - t.voids_cents) - (t.payments_cents - t.refunds_cents) - t.adjustments_cents, t.balance_cents);
+  const sb = await as.desk.get(`/api/patients/${patientId}/superbill?clinic=Test%20Clinic&npi=1234567893`);
+  assert.equal(sb.status, 200);
+  assert.equal(sb.json.provider.clinic, 'Test Clinic');
+  assert.equal(sb.json.patient.mrn, 'B-1');
+  assert.ok(!sb.json.lines.some((l) => l.entry_id === charge.id), 'a voided charge is not billed');
+  assert.equal(sb.json.lines.reduce((s, l) => s + l.cents, 0), sb.json.totals.billed_cents);
+  assert.equal(sb.json.totals.billed_cents, t.charges_cents - t.voids_cents);
+  assert.equal(sb.json.totals.balance_cents, t.balance_cents);
+});
+
+test('the CLI reads and writes the same account', async () => {
+  const t = (await as.desk.get(`/api/patients/${patientId}/billing`)).json.totals;
+  const bal = JSON.parse(kc(['billing', 'balance', String(patientId), '--format', 'json']).stdout);
+  assert.equal(bal.balance_cents, t.balance_cents);
+  kc(['billing', 'adjust', String(patientId), '--amount', '10.50', '--reason', 'courtesy']);
+  const csv = kc(['billing', 'entries', String(patientId), '--format', 'csv']).stdout.trim().split('\n');
+  assert.match(csv[0], /^id,kind,session_id,code/);
+  assert.match(csv.at(-1), /,adjust,0,,,1,0,1050,0,,"","courtesy",/);
+  const bal2 = JSON.parse(kc(['billing', 'balance', String(patientId), '--format', 'json']).stdout);
+  assert.equal(bal2.balance_cents, t.balance_cents - 1050);
+  const r = kc(['billing', 'pay', String(patientId), '--amount', '12.345', '--method', 'cash'], 2);
+  assert.match(r.stderr, /at most 2 decimals/);
+  kc(['billing', 'payer', String(patientId), '--kind', 'commercial'], 2);
+  const codes = JSON.parse(kc(['billing', 'codes', '--format', 'json']).stdout);
+  // a plan of 3 monthly instalments from 2026-10-31: 100.00 paid covers the first (33.34) and part
+  // of the second (due 2026-11-30, clamped), which is overdue on 2026-12-15; the third is not yet
+  assert.match(kc(['billing', 'plan', String(patientId), '--total', '100', '--n', '3', '--first-due', '2026-10-31']).stdout, /payment plan (\d+) created/);
+  kc(['billing', 'pay', String(patientId), '--amount', '50', '--method', 'cash', '--plan', '1']);
+  const plans = JSON.parse(kc(['billing', 'plans', String(patientId), '--today', '2026-12-15', '--format', 'json']).stdout);
+  assert.equal(plans.length, 1);
+  assert.equal(plans[0].paid_cents, 5000);
+  assert.deepEqual(plans[0].instalments.map((i) => [i.due, i.cents, i.remaining_cents, i.state]),
+    [['2026-10-31', 3334, 0, 'paid'], ['2026-11-30', 3333, 1667, 'overdue'], ['2026-12-31', 3333, 3333, 'due']]);
+  const overdue = JSON.parse(kc(['billing', 'plans', '--today', '2026-11-01', '--overdue', '--format', 'json']).stdout);
+  assert.equal(overdue.length, 0, 'nothing is overdue before the second due date');
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(`${srv.dir}/fees.json`, JSON.stringify({ clinic: 'X', fees: { 99999: '10.00' } }));
+  const badFees = kc(['billing', 'charge', '1', '--fees', `${srv.dir}/fees.json`], 2);
+  assert.match(badFees.stderr, /fees.json: 99999.*unknown code/);
+  assert.equal(codes.find((c) => c.code === 'J0013').valid_from, '2026-01-01');
+});
