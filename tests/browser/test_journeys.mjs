@@ -150,7 +150,10 @@ test('the prescriber plans an IV course; only a prescriber signs it', { skip }, 
   await logout();
 });
 
-test('the nurse runs the session: live vitals, alarm, side effect, discharge', { skip }, async () => {
+test('the nurse runs the session: dose, live vitals, alarm, side effect, discharge', { skip }, async () => {
+  const pharmacy = new Client(srv.base);
+  assert.equal((await pharmacy.login('prescriber', pw)).status, 200);
+  assert.equal((await pharmacy.post('/api/ledger', { kind: 'receipt', drug: 'ketamine', lot: 'LOT-J', location: 'safe-2', qty_mg: 1000, supplier: 'Acme, DEA RA1234563' })).status, 201);
   await loginAs(page, srv.base, 'nurse', pw);
   await page.getByRole('row').filter({ hasText: 'chair-4' }).getByRole('link', { name: 'Open chair' }).click();
   await page.waitForURL(/\/sessions\/\d+$/);
@@ -159,6 +162,13 @@ test('the nurse runs the session: live vitals, alarm, side effect, discharge', {
   await page.getByRole('button', { name: 'Start session' }).click();
   await page.getByRole('button', { name: /End infusion/ }).waitFor();
   assert.equal(await page.locator('[data-testid="pump-rate"]').textContent(), '52.5 mL/h');
+  await page.getByLabel('Stock (lot at location)').selectOption({ label: 'LOT-J at safe-2 (1000.0 mg)' });
+  await page.getByRole('button', { name: 'Record dose given' }).click();
+  const given = page.locator('[data-testid="dose-given"] [role="status"]');
+  await given.waitFor();
+  assert.match(await given.textContent(), /^Given: 35\.00 mg base \(35\.0 mL\) at 52\.5 mL\/h — dose #\d+, ledger entry #\d+\.$/);
+  const bal = (await pharmacy.get('/api/ledger/balances')).json.balances.find((b) => b.lot === 'LOT-J');
+  assert.equal(bal.balance_ug, 1000000 - 35000, 'the dose left the ledger with it');
   // The bedside monitor streams readings through the API, as its gateway would.
   const monitor = new Client(srv.base);
   assert.equal((await monitor.login('nurse', pw)).status, 200);

@@ -7,6 +7,7 @@ import { h, clear, field, select, check, table, badge, fmtTime, fmtDateTime, num
 import { lineChart } from '../chart.js';
 import { doseView } from './plan.js';
 import { effectsCard, dissociationCard } from './chair_records.js';
+import { giveDoseForm } from './give_dose.js';
 
 const POLL_MS = 2000;
 const CODES = ['sbp', 'dbp', 'hr', 'spo2'];
@@ -55,6 +56,10 @@ export async function render(main, { me, params, navigate }) {
   const doseCard = h('section', { class: 'card', 'aria-labelledby': 'dose-h' }, h('h2', { id: 'dose-h' }, 'Dose and pump'),
     plan ? [doseView(plan.dose), plan.signed_by ? badge(`plan signed by ${plan.signed_by}`, 'ok') : badge('plan NOT signed — do not start', 'bad')]
       : h('p', { class: 'notice' }, 'No treatment plan for this patient.'), checklist);
+  if (s.status === 'started') {
+    giveDoseForm(id, plan, me, (r) => { if (r.prediction && !state.gone) { state.pk = r.prediction; state.pkStart = Date.now(); drawChart(); } })
+      .then((f) => { if (f) doseCard.append(f); }, () => {});
+  }
 
   // --- live vitals
   const alarmsEl = h('div', { 'aria-live': 'assertive', 'data-testid': 'alarms' });
@@ -87,20 +92,26 @@ export async function render(main, { me, params, navigate }) {
     if (!state.obs.length) return;
     const t0 = Date.parse(s.started_at || state.obs[0].at);
     const times = [...new Set(state.obs.map((o) => o.at))].sort();
-    const x = times.map((t) => (Date.parse(t) - t0) / 60000);
+    const vx = times.map((t) => (Date.parse(t) - t0) / 60000);
     const by = Object.fromEntries(CODES.map((c) => [c, times.map(() => null)]));
     state.obs.forEach((o) => { if (by[o.code]) by[o.code][times.indexOf(o.at)] = o.value; });
     drawPrintTable(times, by);
-    const series = [{ label: 'SBP', data: by.sbp, color: '#b3261e' }, { label: 'DBP', data: by.dbp, color: '#e57373' },
-      { label: 'HR', data: by.hr, color: '#1f5fa8' }, { label: 'SpO₂', data: by.spo2, color: '#1e6b3a' }];
-    if (state.pk) {
-      const interp = (arr) => x.map((m) => { const i = Math.round(m / 2); return i >= 0 && i < arr.length ? arr[i] : null; });
-      series.push({ label: 'Cp ng/mL (pred.)', data: interp(state.pk.cp_ng_per_ml), scale: 'y2', dash: [6, 4], points: false, color: '#6a3d9a' },
-        { label: 'Ce ng/mL (pred.)', data: interp(state.pk.ce_ng_per_ml), scale: 'y2', dash: [2, 3], points: false, color: '#00838f' });
+    // One x axis (minutes from t0): the readings and, when there is a prediction, its own grid
+    // shifted to the dose start (pkStart), so the curve is drawn ahead of the readings.
+    const pk = state.pk;
+    const shift = pk ? ((state.pkStart || t0) - t0) / 60000 : 0;
+    const px = pk ? pk.time_min.map((t) => t + shift) : [];
+    const x = [...new Set([...vx, ...px])].sort((a, b) => a - b);
+    const at = (xs, ys) => { const m = new Map(xs.map((v, i) => [v, ys[i]])); return x.map((v) => (m.has(v) ? m.get(v) : null)); };
+    const series = [{ label: 'SBP', data: at(vx, by.sbp), color: '#b3261e' }, { label: 'DBP', data: at(vx, by.dbp), color: '#e57373' },
+      { label: 'HR', data: at(vx, by.hr), color: '#1f5fa8' }, { label: 'SpO₂', data: at(vx, by.spo2), color: '#1e6b3a' }];
+    if (pk) {
+      series.push({ label: 'Cp ng/mL (pred.)', data: at(px, pk.cp_ng_per_ml), scale: 'y2', dash: [6, 4], points: false, color: '#6a3d9a' },
+        { label: 'Ce ng/mL (pred.)', data: at(px, pk.ce_ng_per_ml), scale: 'y2', dash: [2, 3], points: false, color: '#00838f' });
     }
     if (state.plot) state.plot.destroy();
     clear(chartEl);
-    state.plot = lineChart(chartEl, { x, series, xLabel: 'minutes from start', yLabel: 'mmHg · /min · %', y2Label: state.pk ? 'ng/mL' : null });
+    state.plot = lineChart(chartEl, { x, series, xLabel: 'minutes from start', yLabel: 'mmHg · /min · %', y2Label: pk ? 'ng/mL' : null });
   }
 
   // The server evaluates the alarms over the whole session (t_min from the first reading); those
