@@ -158,8 +158,10 @@ struct store_vital {
     const char *code; /* "hr" "spo2" "sbp" "dbp" "map" "rr" "temp" "etco2" */
     double value;     /* in the code's unit: /min, %, mm[Hg], Cel */
 };
-/* Inserts n observations of one session in one transaction (one audit entry for the batch).
- * Durable on return (SQLite synchronous=FULL in WAL; PostgreSQL commit). */
+/* Inserts n observations (at most STORE_VITALS_MAX) of one session in one transaction (one audit
+ * entry for the batch).  Durable on return (SQLite synchronous=FULL in WAL; PostgreSQL commit).
+ * A bad observation is named by its number (1-based), or its block of 64, and nothing is kept. */
+#define STORE_VITALS_MAX 100000
 int store_vitals_add(struct store *st, const struct store_actor *who, int64_t session_id,
                      const struct store_vital *v, size_t n, struct kc_error *err);
 /* Number of observations of a session (audited as a read). */

@@ -45,6 +45,11 @@ struct store_driver {
      * return from fn stops and is returned. */
     int (*query)(struct store *st, const char *sql, const struct sv *args, int nargs, srow_fn fn,
                  void *ctx, struct kc_error *err);
+    /* Runs one statement nrows times, row i bound to args[i*nargs ...]; inside a transaction.
+     * PostgreSQL pipelines the executions (one round trip, not nrows).  On error *failed is the
+     * index of the first execution that failed. */
+    int (*batch)(struct store *st, const char *sql, const struct sv *args, int nargs, int nrows,
+                 int *failed, struct kc_error *err);
     int (*begin)(struct store *st, struct kc_error *err); /* a write transaction */
     /* A read-only transaction that does not take the write lock (NULL: begin). */
     int (*begin_read)(struct store *st, struct kc_error *err);

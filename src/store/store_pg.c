@@ -218,6 +218,81 @@ static int pg_query(struct store *st, const char *sql, const struct sv *args, in
     return rc;
 }
 
+/* Formats args as libpq text parameters (nums holds the numbers' text). */
+static void pg_params(const struct sv *args, int nargs, char (*nums)[32], const char **vals)
+{
+    for (int i = 0; i < nargs; i++) {
+        switch (args[i].t) {
+        case SV_NULL: vals[i] = NULL; break;
+        case SV_TEXT: vals[i] = args[i].s; break;
+        case SV_INT:
+            snprintf(nums[i], sizeof nums[i], "%" PRId64, args[i].i);
+            vals[i] = nums[i];
+            break;
+        case SV_REAL:
+            snprintf(nums[i], sizeof nums[i], "%.17g", args[i].d);
+            vals[i] = nums[i];
+            break;
+        }
+    }
+}
+
+#define PIPELINE_MAX 32 /* executions per sync: small results, so the socket never fills */
+
+/* Sends up to PIPELINE_MAX executions, then reads every result; the first error wins. */
+static int pg_pipeline(struct store *st, const char *name, const struct sv *args, int nargs,
+                       int from, int to, int *failed, struct kc_error *err)
+{
+    PGconn *c = P(st)->conn;
+    char nums[MAX_PARAMS][32];
+    const char *vals[MAX_PARAMS];
+    int rc = KC_OK, sent = 0;
+    if (PQenterPipelineMode(c) != 1) return pg_error(c, NULL, "pipeline", err);
+    for (int i = from; i < to; i++, sent++) {
+        pg_params(args + (size_t)i * (size_t)nargs, nargs, nums, vals);
+        if (PQsendQueryPrepared(c, name, nargs, vals, NULL, NULL, 0) != 1) {
+            rc = pg_error(c, NULL, "writing", err);
+            *failed = i;
+            break;
+        }
+    }
+    if (PQpipelineSync(c) != 1 && !rc) rc = pg_error(c, NULL, "pipeline sync", err);
+    /* one result (then NULL) per execution sent, then the sync marker */
+    for (int i = 0; i < sent; i++) {
+        PGresult *r;
+        while ((r = PQgetResult(c)) != NULL) {
+            ExecStatusType s = PQresultStatus(r);
+            if (!rc && s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK &&
+                s != PGRES_PIPELINE_ABORTED) {
+                rc = pg_error(c, r, "writing", err);
+                *failed = from + i;
+            }
+            PQclear(r);
+        }
+    }
+    PGresult *r;
+    while ((r = PQgetResult(c)) != NULL) { /* PGRES_PIPELINE_SYNC */
+        ExecStatusType s = PQresultStatus(r);
+        PQclear(r);
+        if (s == PGRES_PIPELINE_SYNC) break;
+    }
+    if (PQexitPipelineMode(c) != 1 && !rc) rc = pg_error(c, NULL, "leaving pipeline", err);
+    return rc;
+}
+
+static int pg_batch(struct store *st, const char *sql, const struct sv *args, int nargs,
+                    int nrows, int *failed, struct kc_error *err)
+{
+    const char *name = NULL;
+    if (nargs > MAX_PARAMS) return kc_error_set(err, KC_ELIMIT, "too many parameters");
+    int rc = pg_prepare(st, sql, &name, err);
+    for (int i = 0; !rc && i < nrows; i += PIPELINE_MAX)
+        rc = pg_pipeline(st, name, args, nargs, i, i + PIPELINE_MAX < nrows ? i + PIPELINE_MAX
+                                                                            : nrows,
+                         failed, err);
+    return rc;
+}
+
 static int pg_cmd(struct store *st, const char *sql, const char *what, struct kc_error *err)
 {
     PGresult *r = PQexec(P(st)->conn, sql);
@@ -352,6 +427,7 @@ const struct store_driver store__pg_driver = {
     .close = pg_close,
     .script = pg_script,
     .query = pg_query,
+    .batch = pg_batch,
     .begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,

@@ -192,6 +192,19 @@ out:
     return rc;
 }
 
+static int lite_batch(struct store *st, const char *sql, const struct sv *args, int nargs,
+                      int nrows, int *failed, struct kc_error *err)
+{
+    for (int i = 0; i < nrows; i++) {
+        int rc = lite_query(st, sql, args + (size_t)i * (size_t)nargs, nargs, NULL, NULL, err);
+        if (rc) {
+            *failed = i;
+            return rc;
+        }
+    }
+    return KC_OK;
+}
+
 static int lite_exec(struct store *st, const char *sql, const char *what, struct kc_error *err)
 {
     int rc = sqlite3_exec(L(st)->db, sql, NULL, NULL, NULL);
@@ -319,6 +332,7 @@ const struct store_driver store__sqlite_driver = {
     .close = lite_close,
     .script = lite_script,
     .query = lite_query,
+    .batch = lite_batch,
     .begin = lite_begin,
     .begin_read = lite_begin_read,
     .commit = lite_commit,

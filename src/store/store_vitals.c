@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store_int.h"
@@ -36,31 +37,45 @@ int store_vitals_add(struct store *st, const struct store_actor *who, int64_t se
                      const struct store_vital *v, size_t n, struct kc_error *err)
 {
     char rid[24], detail[40];
-    static _Thread_local char times[CHUNK][32];
-    struct sv a[CHUNK * 4];
+    struct sv *a = NULL;
+    char (*times)[32] = NULL;
     int rc = store__check_actor(who, err);
     if (rc) return rc;
     snprintf(rid, sizeof rid, "%" PRId64, session_id);
     snprintf(detail, sizeof detail, "vitals n=%zu", n);
     if (n == 0) return KC_OK;
-    if ((rc = store__begin(st, err))) goto done;
-    size_t i = 0;
-    while (!rc && i < n) {
-        size_t k = (n - i >= CHUNK) ? CHUNK : 1;
-        for (size_t j = 0; !rc && j < k; j++)
-            rc = fill(session_id, &v[i + j], i + j, times[j], &a[4 * j], err);
-        if (!rc) rc = store__q(st, k == CHUNK ? sql_chunk : sql_one, a, (int)(4 * k), NULL, NULL,
-                               err);
-        if (rc == KC_EINVAL && strstr(err->msg, "referenced"))
-            rc = kc_error_set(err, KC_ENOTFOUND, "vitals.session_id: no session %" PRId64,
-                              session_id);
-        else if (rc && k > 1 && rc != KC_EIO)
-            kc_error_prefix(err, "observations %zu-%zu", i + 1, i + k);
-        else if (rc && k == 1 && rc != KC_EIO)
-            kc_error_prefix(err, "observation %zu", i + 1);
-        i += k;
+    if (n > STORE_VITALS_MAX) {
+        rc = kc_error_set(err, KC_ELIMIT, "vitals: %zu observations in one call; at most %d",
+                          n, STORE_VITALS_MAX);
+        goto done;
     }
+    a = calloc(n * 4, sizeof *a);
+    times = calloc(n, sizeof *times);
+    if (!a || !times) {
+        rc = kc_error_set(err, KC_ENOMEM, "out of memory for %zu observations", n);
+        goto done;
+    }
+    for (size_t i = 0; !rc && i < n; i++) rc = fill(session_id, &v[i], i, times[i], &a[4 * i], err);
+    if (rc || (rc = store__begin(st, err))) goto done;
+    /* whole chunks of CHUNK rows (pipelined on PostgreSQL), then the rest one row at a time */
+    int chunks = (int)(n / CHUNK), failed = 0;
+    rc = st->drv->batch(st, sql_chunk, a, 4 * CHUNK, chunks, &failed, err);
+    size_t first = (size_t)failed * CHUNK, last = first + CHUNK - 1;
+    if (!rc) {
+        rc = st->drv->batch(st, sql_one, a + 4 * (size_t)chunks * CHUNK, 4,
+                            (int)(n - (size_t)chunks * CHUNK), &failed, err);
+        first = last = (size_t)chunks * CHUNK + (size_t)failed;
+    }
+    if (rc == KC_EINVAL && strstr(err->msg, "referenced"))
+        rc = kc_error_set(err, KC_ENOTFOUND, "vitals.session_id: no session %" PRId64,
+                          session_id);
+    else if (rc && rc != KC_EIO && first != last)
+        kc_error_prefix(err, "observations %zu-%zu", first + 1, last + 1);
+    else if (rc && rc != KC_EIO)
+        kc_error_prefix(err, "observation %zu", first + 1);
 done:
+    free(a);
+    free(times);
     return store__finish(st, rc, who, "create", "Observation", rid, detail, err);
 }
 

@@ -186,6 +186,8 @@ static void vitals_batches_are_atomic(void **state)
     assert_fails(store_vitals_add(w.st, &fx_who, w.session, v, N, &err), KC_EINVAL, err,
                  "observation 1000: vitals.at");
     v[999].at = at[999];
+    assert_fails(store_vitals_add(w.st, &fx_who, w.session, v, STORE_VITALS_MAX + 1, &err),
+                 KC_ELIMIT, err, "at most"); /* refused before any row is read */
     assert_fails(store_vitals_add(w.st, &fx_who, 424242, v, 3, &err), KC_ENOTFOUND, err,
                  "no session 424242");
     assert_ok(store_vitals_count(w.st, &fx_who, w.session, &n, &err), err);
