@@ -18,13 +18,14 @@ function kc(args, expectStatus = 0) {
   return r;
 }
 
-async function endedSession(day, dose) {
+async function endedSession(day, dose, during = async () => {}) {
   const s = await as.nurse.post('/api/sessions', { patient_id: patientId, planned_at: `${day}T09:00:00Z`, chair: 'chair-1' });
   assert.equal(s.status, 201, JSON.stringify(s.json));
   const id = s.json.id;
   assert.equal((await as.nurse.post(`/api/sessions/${id}/status`, { status: 'started', at: `${day}T09:00:00Z` })).status, 200);
   const d = await as.prescriber.post(`/api/sessions/${id}/doses`, { ...dose, started_at: `${day}T09:05:00Z` });
   assert.equal(d.status, 201, JSON.stringify(d.json));
+  await during(id);
   assert.equal((await as.nurse.post(`/api/sessions/${id}/status`, { status: 'ended', at: `${day}T12:00:00Z` })).status, 200);
   return id;
 }
@@ -134,4 +135,45 @@ test('the CLI reads and writes the same account', async () => {
   const badFees = kc(['billing', 'charge', '1', '--fees', `${srv.dir}/fees.json`], 2);
   assert.match(badFees.stderr, /fees.json: 99999.*unknown code/);
   assert.equal(codes.find((c) => c.code === 'J0013').valid_from, '2026-01-01');
+});
+
+test('REMS: enrolment, the monitoring form from the record, signing only when complete, the 7-day tracker', async () => {
+  const pid = String(patientId);
+  assert.match(kc(['rems', 'check', pid, '--on', '2026-11-10'], 1).stderr, /not enrolled/);
+  kc(['rems', 'enrol', pid, '--on', '2026-11-09', '--rems-id', 'R-77']);
+  kc(['rems', 'check', pid, '--on', '2026-11-10']);
+  const sid = await endedSession('2026-11-10', { route: 'nasal', fixed_mg: 56, conc_mg_per_ml: 140, lot: 'L-esketamine', location: 'safe-1' }, async (id) => {
+    // BP before the dose (09:05), at 40 and 45 min, and before discharge
+    const obs = [];
+    for (const [t, sys] of [['09:00', 131], ['09:45', 151], ['09:50', 149], ['11:30', 127]])
+      obs.push({ at: `2026-11-10T${t}:00Z`, code: 'sbp', value: sys }, { at: `2026-11-10T${t}:00Z`, code: 'dbp', value: sys - 50 });
+    assert.equal((await as.nurse.post(`/api/sessions/${id}/vitals`, { observations: obs })).status, 201);
+    assert.equal((await as.nurse.post(`/api/sessions/${id}/side-effects`, { code: 'sedation', severity: 'mild', at: '2026-11-10T09:30:00Z' })).status, 201);
+  });
+  const form = JSON.parse(kc(['rems', 'form', String(sid)]).stdout);
+  assert.equal(form.enrolled, true);
+  assert.equal(form.first_treatment, false, 'the 84 mg session of 2026-11-04 came first');
+  assert.equal(form.dose_mg, 56);
+  assert.equal(form.lot, 'L-esketamine');
+  assert.deepEqual([form.bp_pre.sys, form.bp_40.sys, form.bp_end.sys], [131, 151, 127]);
+  assert.equal(form.total_duration_min, 175, '09:05 to 12:00');
+  assert.equal(form.sedation, true);
+  assert.equal(form.dissociation, false);
+  const refused = kc(['rems', 'sign', String(sid)], 2);
+  assert.match(refused.stderr, /4 required fields empty: monitoring_hcp, ready_to_leave_min, vitals_ok_pre, vitals_ok_end/);
+  const signed = JSON.parse(kc(['rems', 'sign', String(sid), '--answers', '{"vitals_ok_pre":true,"vitals_ok_end":true,"ready_to_leave_min":120,"monitoring_hcp":"Dr Demo"}']).stdout);
+  assert.equal(signed.signed, true);
+  assert.equal(signed.missing, '');
+  assert.equal(signed.monitoring_hcp, 'Dr Demo');
+  const track = JSON.parse(kc(['rems', 'tracker', '--today', '2026-11-12', '--format', 'json']).stdout);
+  const bySession = Object.fromEntries(track.map((t) => [t.session_id, t]));
+  assert.equal(bySession[sid].state, 'due');
+  assert.equal(bySession[sid].due, '2026-11-17');
+  const older = track.find((t) => t.session_day === '2026-11-04');
+  assert.equal(older.state, 'overdue', 'unsigned since 2026-11-04, due 2026-11-11');
+  kc(['rems', 'submit', String(sid), '--at', '2026-11-12T10:00:00Z']);
+  const after = JSON.parse(kc(['rems', 'tracker', '--today', '2026-11-30', '--format', 'json']).stdout);
+  assert.equal(after.find((t) => t.session_id === sid).state, 'submitted');
+  const csv = kc(['rems', 'tracker', '--today', '2026-11-30', '--format', 'csv']).stdout.split('\n');
+  assert.equal(csv[0], 'session_id,patient_id,mrn,session_day,due,state,signed_at,submitted_at');
 });

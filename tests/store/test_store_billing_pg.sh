@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
-# Runs the billing store suite (BUILD/san/tests/test_store_billing) against a real PostgreSQL
-# started for this test; the SQLite run is the unit binary itself (scripts/run-tests.sh).
+# Runs the billing and REMS store suites (BUILD/san/tests/test_store_billing, test_store_rems)
+# against a real PostgreSQL started for this test; the SQLite runs are the unit binaries
+# themselves (scripts/run-tests.sh).
 . "$(dirname "$0")/../cli/lib.sh"
 . "$(dirname "$0")/pg_server.sh"
 
-s="$(dirname "$KC_BIN")/tests/test_store_billing"
-[ -x "$s" ] || { notok "store suite binary $s is missing"; exit 0; }
-if ! pg_start; then pg_report "billing store suite on PostgreSQL"; exit 0; fi
-name=$(basename "$s")
-pg_createdb "$name" || { notok "createdb $name failed"; exit 0; }
-KC_TEST_DB="$PG_BASE_URL/$name" CMOCKA_MESSAGE_OUTPUT=STDOUT timeout 600 "$s" >"$TMP/pg.log" 2>&1
-rc=$?
-while read -r line; do
-    case "$line" in
-        "[       OK ] "*) ok "postgres $name: ${line#\[       OK \] }" ;;
-        "[  FAILED  ] "*" test(s), listed below:"|"[  FAILED  ] "*" test(s).") ;;
-        "[  FAILED  ] "*) notok "postgres $name: ${line#\[  FAILED  \] }" ;;
-    esac
-done < <(sort -u "$TMP/pg.log" | grep -E '^\[  (     OK|FAILED ) \]')
-[ "$rc" -eq 0 ] || notok "$name on PostgreSQL exited $rc" "$(tail -n 40 "$TMP/pg.log")"
+suites=("$(dirname "$KC_BIN")/tests/test_store_billing" "$(dirname "$KC_BIN")/tests/test_store_rems")
+for s in "${suites[@]}"; do
+    [ -x "$s" ] || { notok "store suite binary $s is missing"; exit 0; }
+done
+if ! pg_start; then pg_report "billing store suites on PostgreSQL"; exit 0; fi
+for s in "${suites[@]}"; do
+    name=$(basename "$s")
+    pg_createdb "$name" || { notok "createdb $name failed"; continue; }
+    KC_TEST_DB="$PG_BASE_URL/$name" CMOCKA_MESSAGE_OUTPUT=STDOUT timeout 600 "$s" >"$TMP/pg.log" 2>&1
+    rc=$?
+    while read -r line; do
+        case "$line" in
+            "[       OK ] "*) ok "postgres $name: ${line#\[       OK \] }" ;;
+            "[  FAILED  ] "*" test(s), listed below:"|"[  FAILED  ] "*" test(s).") ;;
+            "[  FAILED  ] "*) notok "postgres $name: ${line#\[  FAILED  \] }" ;;
+        esac
+    done < <(sort -u "$TMP/pg.log" | grep -E '^\[  (     OK|FAILED ) \]')
+    [ "$rc" -eq 0 ] || notok "$name on PostgreSQL exited $rc" "$(tail -n 40 "$TMP/pg.log")"
+done
