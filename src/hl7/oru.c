@@ -65,16 +65,32 @@ int hl7_time_utc(const char *dtm, char out[32], struct kc_error *err)
         off = (oh * 60 + om) * (dtm[i] == '-' ? -1 : 1);
     }
     if (Y < 1900 || M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || mi > 59 || s > 60) goto bad;
-    struct tm tm = {.tm_year = Y - 1900, .tm_mon = M - 1, .tm_mday = D, .tm_hour = h,
-                    .tm_min = mi, .tm_sec = s};
-    time_t t = timegm(&tm);
-    if (tm.tm_mday != D) goto bad; /* 31 February */
-    t -= (time_t)off * 60;
-    struct tm u;
-    gmtime_r(&t, &u);
-    if (u.tm_year + 1900 > 9999) goto bad;
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &u);
-    snprintf(out + 19, 13, ".%03dZ", ms);
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0;
+    if (D > mdays[M - 1] || (M == 2 && D == 29 && !leap)) goto bad; /* 31 February */
+    /* seconds since the epoch without libc's time zone machinery (days_from_civil, H. Hinnant) */
+    long long y = M <= 2 ? Y - 1 : Y, era = y / 400, yoe = y - era * 400;
+    long long doy = (153 * (M > 2 ? M - 3 : M + 9) + 2) / 5 + D - 1;
+    long long days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+    long long t = days * 86400 + h * 3600 + mi * 60 + s - (long long)off * 60;
+    /* back to civil (civil_from_days) */
+    long long z = (t >= 0 ? t : t - 86399) / 86400, sod = t - z * 86400;
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    long long doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long long yy = yoe + era * 400, dy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long long mp = (5 * dy + 2) / 153, dd = dy - (153 * mp + 2) / 5 + 1;
+    long long mm = mp < 10 ? mp + 3 : mp - 9;
+    yy += mm <= 2;
+    if (yy < 1 || yy > 9999) goto bad;
+    int f[7] = {(int)yy, (int)mm, (int)dd, (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60),
+                ms};
+    static const char layout[] = "0000-00-00T00:00:00.000Z";
+    static const int pos[7] = {3, 6, 9, 12, 15, 18, 22}, width[7] = {4, 2, 2, 2, 2, 2, 3};
+    memcpy(out, layout, sizeof layout);
+    for (int k = 0; k < 7; k++)
+        for (int w = 0, v = f[k]; w < width[k]; w++, v /= 10) out[pos[k] - w] = (char)('0' + v % 10);
     return KC_OK;
 bad:
     return kc_error_set(err, KC_EINVAL, "'%.40s' is not an HL7 time YYYYMMDDHHMM[SS[.S]][+ZZZZ]",
@@ -167,19 +183,22 @@ static int who(const struct hl7_message *m, struct hl7_oru *o, enum hl7_nak *nak
 static int obx(const struct hl7_message *m, size_t s, unsigned k, const char *when,
                struct hl7_oru *o, enum hl7_nak *nak, int *code, struct kc_error *err)
 {
-    struct hl7_str st = hl7_get(m, s, 11, 1), val = hl7_field(m, s, 5);
+    struct hl7_str F[15];
+    hl7_fields(m, s, F, 15);
+    const struct hl7_delims *d = &m->d;
+    struct hl7_str st = hl7_comp(hl7_rep(F[11], d, 0), d, 1), val = F[5];
     if (st.n && (st.p[0] == 'X' || st.p[0] == 'W' || st.p[0] == 'D' || st.p[0] == 'I'))
         return KC_OK;
     val = hl7_rep(val, &m->d, 0);
     if (val.n == 0) return KC_OK; /* device-tree row, or no reading */
-    struct hl7_str f3 = hl7_rep(hl7_field(m, s, 3), &m->d, 0);
+    struct hl7_str f3 = hl7_rep(F[3], d, 0);
     const char *vc = hl7_vital_code(hl7_comp(f3, &m->d, 1), hl7_comp(f3, &m->d, 2),
                                     hl7_comp(f3, &m->d, 3));
     if (!vc)
         vc = hl7_vital_code(hl7_comp(f3, &m->d, 4), hl7_comp(f3, &m->d, 5),
                             hl7_comp(f3, &m->d, 6));
     if (!vc) return KC_OK;
-    struct hl7_str vt = hl7_get(m, s, 2, 1);
+    struct hl7_str vt = hl7_comp(hl7_rep(F[2], d, 0), d, 1);
     int rc;
     if (vt.n && !hl7_eq(vt, "NM")) {
         rc = kc_error_set(err, KC_EINVAL, "OBX %u: OBX-2 is '%.*s'; a vital sign must be NM", k,
@@ -192,7 +211,7 @@ static int obx(const struct hl7_message *m, size_t s, unsigned k, const char *wh
     }
     struct hl7_obs *ob = &o->obs[o->nobs];
     char unit[64];
-    struct hl7_str f6 = hl7_rep(hl7_field(m, s, 6), &m->d, 0);
+    struct hl7_str f6 = hl7_rep(F[6], d, 0);
     if ((rc = hl7_number(val, &ob->value, err)) ||
         (rc = text(m, hl7_comp(f6, &m->d, 1), unit, sizeof unit, "OBX-6", err)))
         goto bad;
@@ -207,7 +226,7 @@ static int obx(const struct hl7_message *m, size_t s, unsigned k, const char *wh
     } else {
         ob->value = v;
     }
-    rc = time_field(m, hl7_field(m, s, 14), ob->at, "OBX-14", err);
+    rc = time_field(m, F[14], ob->at, "OBX-14", err);
     if (rc < 0) goto bad;
     if (rc == 0) memcpy(ob->at, when, 32);
     if ((rc = plaus_vital_check(vc, ob->value, err))) {

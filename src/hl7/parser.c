@@ -109,10 +109,35 @@ struct hl7_str hl7_field(const struct hl7_message *m, size_t s, unsigned n)
     if (s >= m->nseg || n == 0) return (struct hl7_str){NULL, 0};
     struct hl7_str t = m->seg[s].text;
     if (memcmp(m->seg[s].id, "MSH", 3) == 0) {
+        if (t.n < 4) return (struct hl7_str){NULL, 0}; /* a later, empty "MSH" segment */
         if (n == 1) return (struct hl7_str){t.p + 3, 1};
         n--;
     }
     return part(t, m->d.field, n);
+}
+
+unsigned hl7_fields(const struct hl7_message *m, size_t s, struct hl7_str *out, unsigned max)
+{
+    for (unsigned i = 0; i < max; i++) out[i] = (struct hl7_str){NULL, 0};
+    if (s >= m->nseg || max == 0) return 0;
+    struct hl7_str t = m->seg[s].text;
+    int msh = memcmp(m->seg[s].id, "MSH", 3) == 0;
+    if (msh && t.n < 4) return 0;
+    const char *p = t.p, *end = t.p + t.n;
+    unsigned k = 0;
+    for (;;) {
+        const char *q = memchr(p, m->d.field, (size_t)(end - p));
+        struct hl7_str f = {p, (size_t)((q ? q : end) - p)};
+        if (k < max) out[k] = f;
+        k++;
+        if (msh && k == 1) { /* MSH-1 is the separator itself */
+            if (k < max) out[k] = (struct hl7_str){t.p + 3, 1};
+            k++;
+        }
+        if (!q || k >= max) break;
+        p = q + 1;
+    }
+    return k < max ? k : max;
 }
 
 struct hl7_str hl7_rep(struct hl7_str f, const struct hl7_delims *d, unsigned r)

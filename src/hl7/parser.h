@@ -58,6 +58,11 @@ int hl7_find(const struct hl7_message *m, const char *id, size_t from);
  * is an empty slice (p may be NULL). */
 struct hl7_str hl7_field(const struct hl7_message *m, size_t s, unsigned n);
 
+/* All fields of segment s at once (one scan instead of one per hl7_field call): out[n] = field
+ * n as hl7_field numbers them (out[0] = the segment id), for n < max; fields the segment does
+ * not have are empty slices.  Returns the number of fields present (+1 for the id), at most max. */
+unsigned hl7_fields(const struct hl7_message *m, size_t s, struct hl7_str *out, unsigned max);
+
 /* Repetition r (0-based) of a field, component c (1-based) of a repetition or field,
  * subcomponent sc (1-based) of a component.  Missing parts are empty slices. */
 struct hl7_str hl7_rep(struct hl7_str f, const struct hl7_delims *d, unsigned r);

@@ -9,11 +9,14 @@
 #include "store/store_int.h"
 
 #define ROW "(?,?,?,?)"
-#define ROW4 ROW "," ROW "," ROW "," ROW
+#define ROW2 ROW "," ROW
+#define ROW4 ROW2 "," ROW2
+#define ROW8 ROW4 "," ROW4
 #define CHUNK 16
-static const char sql_one[] = "INSERT INTO vitals (session_id, at, code, value) VALUES " ROW;
-static const char sql_chunk[] = "INSERT INTO vitals (session_id, at, code, value) VALUES "
-                                ROW4 "," ROW4 "," ROW4 "," ROW4;
+#define INS "INSERT INTO vitals (session_id, at, code, value) VALUES "
+/* A message's readings go in with statements of 16, 8, 4, 2 and 1 rows (6 readings: 4 + 2),
+ * each prepared once. */
+static const char *const sql_rows[5] = {INS ROW, INS ROW2, INS ROW4, INS ROW8, INS ROW8 "," ROW8};
 
 struct dup {
     int found;
@@ -45,7 +48,9 @@ static int insert_vitals(struct store *st, int64_t sid, const struct store_vital
     char t[CHUNK][32];
     size_t i = 0;
     while (i < n) {
-        size_t k = n - i >= CHUNK ? CHUNK : 1;
+        int lg = 4;
+        while ((size_t)1 << lg > n - i) lg--;
+        size_t k = (size_t)1 << lg;
         for (size_t j = 0; j < k; j++) {
             const struct store_vital *x = &v[i + j];
             int rc = store__time("vitals.at", x->at, 1, t[j], err);
@@ -58,7 +63,7 @@ static int insert_vitals(struct store *st, int64_t sid, const struct store_vital
             a[4 * j + 2] = SV_T(x->code);
             a[4 * j + 3] = SV_R(x->value);
         }
-        int rc = store__q(st, k == CHUNK ? sql_chunk : sql_one, a, (int)(4 * k), NULL, NULL, err);
+        int rc = store__q(st, sql_rows[lg], a, (int)(4 * k), NULL, NULL, err);
         if (rc) return rc;
         i += k;
     }

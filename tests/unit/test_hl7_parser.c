@@ -57,6 +57,18 @@ static void ge_sample_parses(void **state)
     assert_slice(hl7_get(&msg, 5, 3, 2), "MDC_ECG_HEART_RATE");
     assert_slice(hl7_field(&msg, 5, 18), "080019FFFE0B4020^B40_GE");
     assert_int_equal(hl7_field(&msg, 5, 40).n, 0); /* past the last field */
+    struct hl7_str all[30];
+    assert_int_equal(hl7_fields(&msg, 5, all, 30), 19); /* id + 18 fields */
+    for (unsigned i = 0; i < 30; i++) { /* the same slices as hl7_field, one by one */
+        struct hl7_str one = hl7_field(&msg, 5, i);
+        if (i > 0) assert_true(all[i].n == one.n && (one.n == 0 || all[i].p == one.p));
+    }
+    assert_int_equal(hl7_fields(&msg, 0, all, 30), 22);
+    assert_slice(all[1], "|");
+    assert_slice(all[2], "^~\\&");
+    assert_slice(all[10], "004097134535");
+    assert_int_equal(hl7_fields(&msg, 0, all, 3), 3);
+    assert_slice(all[2], "^~\\&");
     assert_int_equal(hl7_find(&msg, "OBX", 0), 4);
     assert_int_equal(hl7_find(&msg, "ZZZ", 0), -1);
 
@@ -244,6 +256,11 @@ static void bad_messages_and_limits(void **state)
     memcpy(cut, "MSH|^~\\&", 8);
     assert_int_equal(hl7_parse(cut, 8, &msg, &err), 0);
     assert_int_equal(hl7_field(&msg, 0, 3).n, 0);
+    /* found by the fuzzer: a later segment that is just "MSH" has no MSH-1 to give out */
+    assert_int_equal(hl7_parse("MSH|^~\\&|\rMSH", 13, &msg, &err), 0);
+    assert_int_equal(msg.nseg, 2);
+    assert_int_equal(hl7_field(&msg, 1, 1).n, 0);
+    assert_int_equal(hl7_field(&msg, 1, 2).n, 0);
     double v;
     assert_int_equal(hl7_number(S(" 12.5 "), &v, &err), 0);
     assert_true(v == 12.5);
@@ -256,6 +273,11 @@ static void bad_messages_and_limits(void **state)
     assert_int_equal(hl7_time_utc("20260230120000", t, &err), KC_EINVAL);
     assert_int_equal(hl7_time_utc("202611231200-0500", t, &err), 0);
     assert_string_equal(t, "2026-11-23T17:00:00.000Z");
+    assert_int_equal(hl7_time_utc("202701010030+0100", t, &err), 0); /* across a year */
+    assert_string_equal(t, "2026-12-31T23:30:00.000Z");
+    assert_int_equal(hl7_time_utc("20240229235959-0001", t, &err), 0);
+    assert_string_equal(t, "2024-03-01T00:00:59.000Z");
+    assert_int_equal(hl7_time_utc("20230229000000", t, &err), KC_EINVAL);
     assert_int_equal(hl7_time_utc("20261123120000.25", t, &err), 0);
     assert_string_equal(t, "2026-11-23T12:00:00.250Z");
 }
