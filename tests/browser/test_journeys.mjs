@@ -186,6 +186,17 @@ test('the nurse runs the session: dose, live vitals, alarm, side effect, dischar
   assert.match(await page.locator('#alarm-banner').textContent(), /ALARM — chair-4/);
   assert.match(await alarm.first().textContent(), /206/);
   await shot(page, 'session-alarm');
+  // alarms at a glance on Today, then back to the chair
+  await page.getByRole('link', { name: 'Today' }).click();
+  await ready(page);
+  const todayRow = page.getByRole('row').filter({ hasText: 'chair-4' });
+  assert.match(await todayRow.textContent(), /In session.*\d+ alarms?: /);
+  await shot(page, 'today-alarm');
+  await todayRow.getByRole('link', { name: 'Open chair' }).click();
+  await ready(page);
+  await page.locator('[data-testid="alarms"] .alarm').first().waitFor();
+  assert.match(await page.locator('[data-testid="dose-charted"]').textContent(), /^Charted: ketamine 35(\.00)? mg/, 'back at the chair, the dose is shown as charted, not offered again');
+  assert.equal(await page.getByRole('button', { name: 'Record dose given' }).count(), 0);
   // one-tap side effect
   await L('Severity').selectOption('moderate');
   await page.getByRole('button', { name: 'Nausea' }).click();

@@ -5,8 +5,25 @@
 import { get, post } from '../api.js';
 import { h, clear, field, select, num, can, onSubmit } from '../dom.js';
 
-export async function giveDoseForm(sessionId, plan, me, onGiven) {
-  if (!plan || !plan.signed_by || !can(me, 'dose', 'write') || !plan.request) return null;
+// Doses already charted for this session (the FHIR face: MedicationAdministration by patient,
+// context = this Encounter), so a reload shows them instead of offering the dose again.
+async function charted(sessionId, patientId) {
+  try {
+    const b = await get(`/fhir/MedicationAdministration?patient=${patientId}`);
+    return (b.entry || []).map((e) => e.resource).filter((m) => m.context && m.context.reference === `Encounter/${sessionId}`);
+  } catch { return []; }
+}
+
+export async function giveDoseForm(sessionId, patientId, plan, me, running, onGiven) {
+  if (!can(me, 'dose', 'read')) return null;
+  const given = await charted(sessionId, patientId);
+  if (given.length) {
+    const start = given[0].effectivePeriod ? given[0].effectivePeriod.start : given[0].effectiveDateTime;
+    if (onGiven) onGiven(null, start);
+    return h('p', { class: 'notice', role: 'status', 'data-testid': 'dose-charted' }, given.map((m) =>
+      `Charted: ${m.medicationCodeableConcept.text} ${num(m.dosage.dose.value, 2)} mg ${m.dosage.text}, started ${new Date(start).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`).join('; '));
+  }
+  if (!running || !plan || !plan.signed_by || !can(me, 'dose', 'write') || !plan.request) return null;
   const drug = plan.route === 'nasal' ? 'esketamine' : 'ketamine';
   let lots = [];
   if (can(me, 'ledger', 'read')) {
@@ -30,7 +47,7 @@ export async function giveDoseForm(sessionId, plan, me, onGiven) {
     clear(out, h('p', { class: 'notice', role: 'status' }, `Given: ${num(r.dose_mg_base, 2)} mg base (${num(r.volume_ml, 1)} mL)`,
       r.rate_ml_per_h ? ` at ${num(r.rate_ml_per_h, 1)} mL/h` : '', ` — dose #${r.id}, ledger entry #${r.ledger_seq}.`));
     form.hidden = true;
-    if (onGiven) onGiven(r);
+    if (onGiven) onGiven(r, null);
   });
   return h('div', {}, form, out);
 }

@@ -56,8 +56,12 @@ export async function render(main, { me, params, navigate }) {
   const doseCard = h('section', { class: 'card', 'aria-labelledby': 'dose-h' }, h('h2', { id: 'dose-h' }, 'Dose and pump'),
     plan ? [doseView(plan.dose), plan.signed_by ? badge(`plan signed by ${plan.signed_by}`, 'ok') : badge('plan NOT signed — do not start', 'bad')]
       : h('p', { class: 'notice' }, 'No treatment plan for this patient.'), checklist);
-  if (s.status === 'started') {
-    giveDoseForm(id, plan, me, (r) => { if (r.prediction && !state.gone) { state.pk = r.prediction; state.pkStart = Date.now(); drawChart(); } })
+  if (s.status === 'started' || s.status === 'ended') {
+    giveDoseForm(id, s.patient_id, plan, me, s.status === 'started', (r, startedAt) => {
+      if (state.gone) return;
+      if (r && r.prediction) { state.pk = r.prediction; state.pkStart = Date.now(); } else if (startedAt) state.pkStart = Date.parse(startedAt);
+      drawChart();
+    })
       .then((f) => { if (f) doseCard.append(f); }, () => {});
   }
 
