@@ -77,3 +77,44 @@ test('kill -9 while four monitors stream loses no ACKed message; retries are sto
   assert.equal(obs.length, (acked.length + inflight.size) * 4);
   await srv.stop();
 });
+
+test('SIGTERM while monitors stream: every ACKed message is stored, the server exits cleanly', async () => {
+  let srv = await startClinic();
+  let who = await staff(srv);
+  const { sessionId } = await patientInChair(who, 'TERM-1', 'chair-2');
+  const acked = [];
+  let stop = false;
+  async function monitor(k) {
+    const raw = new Raw(srv.hl7Port);
+    await raw.ready;
+    for (let i = 0; !stop; i++) {
+      const at = new Date(base + (k * 100000 + i) * 1000);
+      const m = { ctrl: `TERM-${k}-${i}`, at: iso(at) };
+      try {
+        await raw.write(VT + oru({ ctrl: m.ctrl, mrn: 'TERM-1', sender: `T${k}`, at: hl7Time(at) }) + FS + CR);
+        const a = acks(await raw.frame());
+        assert.equal(a[0].code, 'AA', a[0].text);
+        acked.push(m);
+      } catch (e) {
+        if (/closed|ECONNRESET|EPIPE/.test(String(e))) break;
+        throw e;
+      }
+    }
+    raw.close();
+  }
+  const runs = Array.from({ length: CLIENTS }, (_, k) => monitor(k));
+  while (acked.length < 200) await sleep(10);
+  const exit = await srv.stop('SIGTERM');
+  stop = true;
+  await Promise.all(runs);
+  assert.equal(exit.code, 0, `clean exit: ${srv.stderr()}`);
+  assert.match(srv.stdout(), /SIGTERM received/);
+  srv = await startClinic({ dir: srv.dir });
+  who = await staff(srv, false);
+  const obs = (await observations(who, sessionId)).observations;
+  const count = new Map();
+  for (const o of obs) count.set(o.at, (count.get(o.at) || 0) + 1);
+  for (const m of acked) assert.equal(count.get(m.at), 4, `ACKed ${m.ctrl} is stored`);
+  assert.ok(obs.length <= (acked.length + CLIENTS) * 4);
+  await srv.stop();
+});
