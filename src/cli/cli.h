@@ -62,6 +62,7 @@ int cmd_patient(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_billing(int argc, char **argv); /* cmd_billing.c (issue 10) */
 int cmd_rems(int argc, char **argv); /* cmd_rems.c (issue 10) */
+int cmd_report(int argc, char **argv); /* cmd_report.c (issue 10) */
 int cmd_user(int argc, char **argv);
 int cmd_hl7(int argc, char **argv); /* cmd_hl7.c (issue 9) */
 

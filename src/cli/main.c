@@ -26,6 +26,7 @@ static const struct command commands[] = {
     {"pk", "pharmacokinetics: models, simulate, compare", cmd_pk},
     {"protocol", "clinical protocol table: show, check a clinic override file", cmd_protocol},
     {"rems", "SPRAVATO REMS: enrol, check, monitoring form, sign, submit, 7-day tracker", cmd_rems},
+    {"report", "clinic reports: administration log, discrepancies, operations", cmd_report},
     {"restore", "restore a backup FILE into an empty database", cmd_restore},
     {"score", "rating scales: PHQ-9, GAD-7, PCL-5, QIDS, MADRS, C-SSRS, ... (score list)", cmd_score},
     {"screen", "pre-treatment screening: contraindications, cautions, interactions", cmd_screen},

@@ -177,3 +177,38 @@ test('REMS: enrolment, the monitoring form from the record, signing only when co
   const csv = kc(['rems', 'tracker', '--today', '2026-11-30', '--format', 'csv']).stdout.split('\n');
   assert.equal(csv[0], 'session_id,patient_id,mrn,session_day,due,state,signed_at,submitted_at');
 });
+
+test('reports: the administration log, discrepancies with DEA deadlines, operations', async () => {
+  const log = kc(['report', 'administrations', '--from', '2026-11-01T00:00:00Z', '--to', '2026-12-01T00:00:00Z', '--format', 'csv']).stdout.trim().split('\n');
+  assert.equal(log[0], 'at,mrn,patient,address,drug,form,route,lot,dose_mg,volume_ml,given_by,dose_id,ledger_seq');
+  assert.equal(log.length, 1 + 4, 'IV 11-02, esketamine 11-04, IV 11-06, esketamine 11-10');
+  assert.match(log[2], /^2026-11-04T09:05:00.000Z,"B-1","Payne, Billie","",esketamine,base,intranasal,"L-esketamine",84.000,0.600,"prescriber",/);
+  const json = JSON.parse(kc(['report', 'administrations', '--from', '2026-11-05T00:00:00Z', '--to', '2026-11-07T00:00:00Z', '--format', 'json']).stdout);
+  assert.equal(json.length, 1);
+  assert.equal(json[0].drug, 'ketamine');
+  // a count 1 mg short of the perpetual balance on a Friday: notice by Monday, Form 106 in 45 days
+  const bal = JSON.parse(kc(['ledger', 'balance', '--format', 'json', '--drug', 'esketamine']).stdout)[0];
+  kc(['ledger', 'record', 'count', '--drug', 'esketamine', '--lot', 'L-esketamine', '--location', 'safe-1', '--qty', `${(bal.balance_ug - 1000) / 1000}mg`]);
+  const disc = JSON.parse(kc(['report', 'discrepancies', '--format', 'json']).stdout);
+  assert.equal(disc.length, 1);
+  assert.equal(disc[0].shortfall_ug, 1000);
+  const opened = new Date(disc[0].opened_at.slice(0, 10) + 'T00:00:00Z');
+  const f106 = new Date(opened.getTime() + 45 * 86400000).toISOString().slice(0, 10);
+  assert.equal(disc[0].form_106_by, f106);
+  assert.ok(disc[0].dea_notice_by > disc[0].opened_at.slice(0, 10));
+  // operations over the month: every session above ended; revenue = the charges not voided
+  const acct = (await as.desk.get(`/api/patients/${patientId}/billing`)).json.entries;
+  const voided = new Set(acct.filter((e) => e.kind === 'void').map((e) => e.ref_id));
+  const billed = acct.filter((e) => e.kind === 'charge' && !voided.has(e.id)).reduce((s, e) => s + e.cents, 0);
+  const ops = JSON.parse(kc(['report', 'operations', '--from', '2026-11-01', '--to', '2026-12-01', '--today', '2026-12-01', '--format', 'json']).stdout);
+  assert.equal(ops.sessions.planned, 4);
+  assert.equal(ops.sessions.ended, 4);
+  assert.equal(ops.revenue_cents, billed);
+  assert.deepEqual(ops.per_chair_day.map((c) => [c.chair, c.day, c.sessions]),
+    [['chair-1', '2026-11-02', 1], ['chair-1', '2026-11-04', 1], ['chair-1', '2026-11-06', 1], ['chair-1', '2026-11-10', 1]]);
+  assert.equal(ops.average_chair_min, 180, 'every session 09:00 to 12:00');
+  const csv = kc(['report', 'operations', '--from', '2026-11-01', '--to', '2026-12-01', '--today', '2026-12-01', '--format', 'csv']).stdout;
+  assert.match(csv, /^section,key,day,value\n/);
+  assert.match(csv, new RegExp(`\nrevenue_cents,,,${billed}\n`));
+  kc(['report', 'operations', '--from', '2026-11-01'], 2);
+});

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Runs the billing and REMS store suites (BUILD/san/tests/test_store_billing, test_store_rems)
+# Runs the billing, REMS and report store suites (BUILD/san/tests/test_store_billing, _rems, _report)
 # against a real PostgreSQL started for this test; the SQLite runs are the unit binaries
 # themselves (scripts/run-tests.sh).
 . "$(dirname "$0")/../cli/lib.sh"
 . "$(dirname "$0")/pg_server.sh"
 
-suites=("$(dirname "$KC_BIN")/tests/test_store_billing" "$(dirname "$KC_BIN")/tests/test_store_rems")
+suites=("$(dirname "$KC_BIN")/tests/test_store_billing" "$(dirname "$KC_BIN")/tests/test_store_rems"
+        "$(dirname "$KC_BIN")/tests/test_store_report")
 for s in "${suites[@]}"; do
     [ -x "$s" ] || { notok "store suite binary $s is missing"; exit 0; }
 done
