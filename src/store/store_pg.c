@@ -177,6 +177,10 @@ static int pg_prepare(struct store *st, const char *sql, const char **name, stru
     return KC_OK;
 }
 
+static void pg_params(const struct sv *args, int nargs, char (*nums)[32], const char **vals);
+
+/* Rows are handed to fn one at a time (libpq single-row mode), so walking a long audit log or
+ * ledger never holds the whole result in memory.  Every result is drained even when fn stops. */
 static int pg_query(struct store *st, const char *sql, const struct sv *args, int nargs,
                     srow_fn fn, void *ctx, struct kc_error *err)
 {
@@ -187,34 +191,23 @@ static int pg_query(struct store *st, const char *sql, const struct sv *args, in
     if (rc) return rc;
     char nums[MAX_PARAMS][32];
     const char *vals[MAX_PARAMS];
-    for (int i = 0; i < nargs; i++) {
-        switch (args[i].t) {
-        case SV_NULL: vals[i] = NULL; break;
-        case SV_TEXT: vals[i] = args[i].s; break;
-        case SV_INT:
-            snprintf(nums[i], sizeof nums[i], "%" PRId64, args[i].i);
-            vals[i] = nums[i];
-            break;
-        case SV_REAL:
-            snprintf(nums[i], sizeof nums[i], "%.17g", args[i].d);
-            vals[i] = nums[i];
-            break;
+    pg_params(args, nargs, nums, vals);
+    if (PQsendQueryPrepared(p->conn, name, nargs, vals, NULL, NULL, 0) != 1)
+        return pg_error(p->conn, NULL, "writing", err);
+    if (fn) PQsetSingleRowMode(p->conn);
+    PGresult *r;
+    int failed = 0;
+    while ((r = PQgetResult(p->conn)) != NULL) {
+        ExecStatusType s = PQresultStatus(r);
+        if (s == PGRES_SINGLE_TUPLE) {
+            struct srow row = {&store__pg_driver, r, 0};
+            if (!rc && fn) rc = fn(ctx, &row);
+        } else if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && !failed) {
+            failed = 1;
+            if (rc >= 0) rc = pg_error(p->conn, r, "writing", err);
         }
-    }
-    PGresult *r = PQexecPrepared(p->conn, name, nargs, vals, NULL, NULL, 0);
-    ExecStatusType s = PQresultStatus(r);
-    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
-        rc = pg_error(p->conn, r, "writing", err);
         PQclear(r);
-        return rc;
     }
-    struct srow row = {&store__pg_driver, r, 0};
-    int n = PQntuples(r);
-    for (int i = 0; fn && i < n && !rc; i++) {
-        row.index = i;
-        rc = fn(ctx, &row);
-    }
-    PQclear(r);
     return rc;
 }
 
