@@ -15,6 +15,7 @@
 
 #include "base/quantity.h"
 #include "cli/billing_cli.h"
+#include "cli/pdf_doc.h"
 #include "cli/store_cli.h"
 #include "clinic/course.h"
 #include "store/store_billing.h"
@@ -33,6 +34,7 @@ static void usage(FILE *out)
             "       ketaclinic billing void PATIENT --entry CHARGE_ID --reason TEXT\n"
             "       ketaclinic billing balance|entries PATIENT [--format table|csv|json]\n"
             "       ketaclinic billing superbill PATIENT [--clinic NAME --npi N --tax-id T]\n"
+            "              [--pdf FILE]   (JSON on stdout; --pdf also writes it as PDF)\n"
             "       ketaclinic billing plan PATIENT --total DOLLARS --n N --first-due DATE\n"
             "              [--every-days D]   (default: the same day each month)\n"
             "       ketaclinic billing plans [PATIENT] [--today DATE] [--overdue]\n"
@@ -51,7 +53,7 @@ static struct cli_opt opts_tmpl[] = {
     {"at", 1, 0, 0, {0}}, {"clinic", 1, 0, 0, {0}}, {"npi", 1, 0, 0, {0}},
     {"tax-id", 1, 0, 0, {0}}, {"total", 1, 0, 0, {0}}, {"n", 1, 0, 0, {0}},
     {"first-due", 1, 0, 0, {0}}, {"every-days", 1, 0, 0, {0}}, {"today", 1, 0, 0, {0}},
-    {"overdue", 0, 0, 0, {0}},
+    {"overdue", 0, 0, 0, {0}}, {"pdf", 1, 0, 0, {0}},
 };
 #define NOPT (sizeof opts_tmpl / sizeof opts_tmpl[0])
 
@@ -252,6 +254,7 @@ int cmd_billing(int argc, char **argv)
         struct store_bill_provider p = {opt(o, "clinic"), opt(o, "npi"), opt(o, "tax-id"), NULL};
         json_t *j = NULL;
         rc = store_bill_superbill(st, &who, id, &p, &j, &err);
+        if (!rc && opt(o, "pdf")) rc = pdf_superbill(j, opt(o, "pdf"), &err);
         if (!rc) billing_cli_print_json(j);
         json_decref(j);
     } else if (strcmp(sub, "plan") == 0) {

@@ -13,6 +13,7 @@
 
 #include "base/quantity.h"
 #include "cli/billing_cli.h"
+#include "cli/pdf_doc.h"
 #include "cli/store_cli.h"
 #include "store/store_rems.h"
 
@@ -21,7 +22,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: ketaclinic rems enrol PATIENT --on DATE [--rems-id ID]\n"
             "       ketaclinic rems check PATIENT --on DATE\n"
-            "       ketaclinic rems form SESSION\n"
+            "       ketaclinic rems form SESSION [--pdf FILE]   (sign takes --pdf too)\n"
             "       ketaclinic rems sign SESSION [--answers JSON]   (JSON: vitals_ok_pre,\n"
             "              vitals_ok_end, sedation, dissociation, respiratory_depression,\n"
             "              serious_ae: true|false; ready_to_leave_min; sae_description; setting;\n"
@@ -34,7 +35,7 @@ static void usage(FILE *out)
 static struct cli_opt opts_tmpl[] = {
     STORE_CLI_OPTS,         {"format", 1, 0, 0, {0}}, {"on", 1, 0, 0, {0}},
     {"rems-id", 1, 0, 0, {0}}, {"answers", 1, 0, 0, {0}}, {"at", 1, 0, 0, {0}},
-    {"today", 1, 0, 0, {0}},
+    {"today", 1, 0, 0, {0}}, {"pdf", 1, 0, 0, {0}},
 };
 #define NOPT (sizeof opts_tmpl / sizeof opts_tmpl[0])
 
@@ -146,7 +147,8 @@ int cmd_rems(int argc, char **argv)
             rems_form_check(&f, &n, &miss);
             json_object_set_new(j, "missing", json_string(n ? miss.msg : ""));
             json_object_set_new(j, "signed", json_boolean(strcmp(sub, "sign") == 0));
-            billing_cli_print_json(j);
+            if (cli_get(o, NOPT, "pdf")) rc = pdf_rems_form(j, cli_get(o, NOPT, "pdf"), &err);
+            if (!rc) billing_cli_print_json(j);
             json_decref(j);
         }
     } else if (strcmp(sub, "submit") == 0) {

@@ -212,3 +212,62 @@ test('reports: the administration log, discrepancies with DEA deadlines, operati
   assert.match(csv, new RegExp(`\nrevenue_cents,,,${billed}\n`));
   kc(['report', 'operations', '--from', '2026-11-01'], 2);
 });
+
+test('superbill and REMS form PDFs (libharu) carry the fields, read back with pdftotext', async (t) => {
+  const have = spawnSync('pdftotext', ['-v'], { encoding: 'utf8' });
+  if (have.error) { t.skip('pdftotext (poppler-utils) is not installed'); return; }
+  const pdf = `${srv.dir}/superbill.pdf`;
+  const sb = JSON.parse(kc(['billing', 'superbill', String(patientId), '--clinic', 'Test Ketamine Clinic', '--npi', '1234567893', '--pdf', pdf]).stdout);
+  const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+  assert.match(text, /Superbill/);
+  assert.match(text, /Test Ketamine Clinic/);
+  assert.match(text, /1234567893/);
+  assert.match(text, /Payne, Billie/);
+  assert.match(text, /B-1/);
+  for (const l of sb.lines) assert.ok(text.includes(l.code), `line ${l.code} in the PDF`);
+  assert.match(text, /96366/);
+  assert.match(text, /G2083/);
+  const bal = (sb.totals.balance_cents / 100).toFixed(2);
+  assert.match(text, new RegExp(`Balance due\\s+${bal.replace('.', '\\.')}`));
+  const rems = `${srv.dir}/rems.pdf`;
+  const track = JSON.parse(kc(['rems', 'tracker', '--today', '2026-11-30', '--format', 'json']).stdout);
+  const signedSession = track.find((r) => r.signed_at).session_id;
+  const form = JSON.parse(kc(['rems', 'form', String(signedSession), '--pdf', rems]).stdout);
+  const rt = execFileSync('pdftotext', ['-layout', rems, '-'], { encoding: 'utf8' });
+  assert.match(rt, /SPRAVATO REMS Patient Monitoring Form/);
+  assert.match(rt, /Lot number\s+L-esketamine/);
+  assert.match(rt, /Dose \(mg\)\s+56/);
+  assert.match(rt, new RegExp(`BP about 40 min\\s+${form.bp_40.sys}/${form.bp_40.dia} mmHg`));
+  assert.match(rt, /Sedation\s+Yes/);
+  assert.match(rt, /Dissociation\s+No/);
+  assert.match(rt, /NOT COMPLETE/, 'the unsigned form without answers lists what is missing');
+});
+
+test('REMS and reports over the API: roles, signing refused until complete, tracker, operations', async () => {
+  const track = (await as.nurse.get('/api/rems/tracker?today=2026-11-12')).json.forms;
+  const unsigned = track.find((t) => t.session_day === '2026-11-04');
+  assert.equal(unsigned.state, 'overdue');
+  const form = await as.nurse.get(`/api/sessions/${unsigned.session_id}/rems`);
+  assert.equal(form.status, 200);
+  assert.equal(form.json.enrolled, false, 'enrolled on 2026-11-09, after this session');
+  assert.equal(form.json.dose_mg, 84);
+  assert.match(form.json.missing, /vitals_ok_pre/);
+  const answers = { vitals_ok_pre: true, vitals_ok_end: true, ready_to_leave_min: 125, monitoring_hcp: 'Dr P' };
+  assert.equal((await as.nurse.post(`/api/sessions/${unsigned.session_id}/rems/sign`, answers)).status, 403, 'nurses do not sign');
+  const part = await as.prescriber.post(`/api/sessions/${unsigned.session_id}/rems/sign`, { vitals_ok_pre: true });
+  assert.equal(part.status, 422);
+  assert.match(part.json.error.message, /BP|bp_|vitals_ok_end/);
+  // no BP was charted in that session: the form cannot be signed until it is
+  assert.match(part.json.error.message, /bp_pre, bp_40, bp_end/);
+  const unknown = await as.prescriber.post(`/api/sessions/${unsigned.session_id}/rems/sign`, { dose_mg: 56 });
+  assert.equal(unknown.status, 422);
+  assert.equal((await as.desk.post(`/api/patients/${patientId}/rems-enrolment`, { enrolled_on: '2026-11-01' })).status, 403);
+  const dup = await as.prescriber.post(`/api/patients/${patientId}/rems-enrolment`, { enrolled_on: '2026-11-01' });
+  assert.equal(dup.status, 409);
+  const ops = await as.desk.get('/api/reports/operations?from=2026-11-01&to=2026-12-01&today=2026-12-01');
+  assert.equal(ops.status, 200);
+  assert.equal(ops.json.sessions.ended, 4);
+  assert.equal(ops.json.ar.total >= 0, true);
+  assert.equal((await as.desk.get('/api/reports/operations?from=2026-11-01')).status, 422);
+  assert.equal((await as.prescriber.get('/api/reports/operations?from=2026-11-01&to=2026-12-01')).status, 200, 'clinical staff read billing');
+});
