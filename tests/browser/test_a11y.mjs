@@ -54,7 +54,7 @@ function audit() {
 
 test('every main page: labelled controls and AA contrast', { skip }, async () => {
   await loginAs(page, srv.base, 'prescriber', srv.demoPassword);
-  for (const p of ['/', '/patients', '/patients/1', '/patients/1/intake', '/patients/1/plan', '/sessions/1', '/outcomes', '/ledger', '/billing']) {
+  for (const p of ['/', '/patients', '/patients/1', '/patients/1/intake', '/patients/1/plan', '/sessions/1', '/outcomes', '/ledger', '/billing', '/billing?patient=1']) {
     await page.goto(srv.base + p);
     await ready(page);
     const { unlabelled, low } = await page.evaluate(audit);

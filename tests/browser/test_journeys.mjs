@@ -236,3 +236,31 @@ test('the nurse runs the session: dose, live vitals, alarm, side effect, dischar
   assert.match(await page.getByRole('row').filter({ hasText: 'chair-4' }).textContent(), /Discharged/);
   await logout();
 });
+
+test('the front desk charges the session from its record and takes a payment', { skip }, async () => {
+  await loginAs(page, srv.base, 'frontdesk', pw);
+  await page.goto(`${srv.base}/billing?q=T-100`);
+  await ready(page);
+  await page.getByRole('link', { name: 'Eligible, Erin' }).click();
+  await ready(page);
+  const row = page.locator('section', { has: page.getByRole('heading', { name: 'Sessions' }) }).getByRole('row').filter({ hasText: 'chair-4' });
+  await row.getByRole('button', { name: 'Charge' }).click();
+  await page.getByRole('cell', { name: 'charge', exact: true }).first().waitFor();
+  assert.equal(await row.getByRole('button', { name: 'Charge' }).count(), 0, 'a charged session is not offered again');
+  const api = new Client(srv.base);
+  assert.equal((await api.login('frontdesk', pw)).status, 200);
+  const before = (await api.get(`/api/patients/${ids['T-100']}/billing`)).json;
+  const charged = before.entries.filter((e) => e.kind === 'charge' && String(e.session_id) === ids.session);
+  assert.ok(charged.length >= 1, 'charge lines for the session');
+  assert.equal(before.totals.balance_cents, charged.reduce((n, e) => n + e.cents, 0));
+  const money = (c) => `$${(c / 100).toFixed(2)}`;
+  assert.equal(await page.locator('[data-testid="balance"] b').textContent(), money(before.totals.balance_cents));
+  await page.getByLabel('Amount ($)').fill('20');
+  await page.getByRole('button', { name: 'Record payment' }).click();
+  await page.getByRole('cell', { name: 'payment' }).waitFor();
+  const after = (await api.get(`/api/patients/${ids['T-100']}/billing`)).json;
+  assert.equal(after.totals.balance_cents, before.totals.balance_cents - 2000);
+  assert.equal(await page.locator('[data-testid="balance"] b').textContent(), money(after.totals.balance_cents).replace('$-', '−$'));
+  await shot(page, 'billing-session');
+  await logout();
+});

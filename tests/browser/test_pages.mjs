@@ -105,9 +105,21 @@ test('the front desk cannot open session notes', { skip }, async () => {
   assert.equal(await page.locator('h1').textContent(), 'Not available for your role');
   assert.equal(await page.getByText('Side effects').count(), 0);
   await shot(page, 'frontdesk-denied');
+  // the front desk keeps the account: a payment on a patient without charges
   await page.goto(`${srv.base}/billing`);
   await ready(page);
-  assert.match(await page.locator('main').textContent(), /lands with its own issue/);
+  await page.getByLabel('Find the patient (MRN or name)').fill('DEMO-002');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('link', { name: 'Chen, Sam' }).click();
+  await page.waitForURL(/\/billing\?patient=\d+$/);
+  await ready(page);
+  await page.getByLabel('Amount ($)').fill('25.50');
+  await page.getByRole('button', { name: 'Record payment' }).click();
+  await page.getByRole('cell', { name: 'payment' }).waitFor();
+  assert.equal(await page.locator('[data-testid="balance"] b').textContent(), '−$25.50');
+  await page.getByLabel('Amount ($)').fill('12.345');
+  await page.getByRole('button', { name: 'Record payment' }).click();
+  assert.equal(await page.getByRole('cell', { name: 'payment' }).count(), 1, 'a malformed amount records nothing');
   await shot(page, 'billing');
   await logout();
 });
@@ -139,7 +151,7 @@ test('outcomes show the clinic beside the benchmarks; the audit log is searchabl
 
 test('first load of each main page (reported)', { skip }, async (t) => {
   await loginAs(page, srv.base, 'prescriber', pw);
-  const pages = ['/', '/patients', '/patients/1', '/patients/1/intake', '/patients/1/plan', '/sessions/1', '/outcomes', '/ledger', '/billing'];
+  const pages = ['/', '/patients', '/patients/1', '/patients/1/intake', '/patients/1/plan', '/sessions/1', '/outcomes', '/ledger', '/billing?patient=1', '/admin'];
   const ms = {};
   for (const p of pages) {
     await firstLoad(page, srv.base + p); // warm the server's caches once
