@@ -144,3 +144,22 @@ export function reviewQueue(srv) {
 }
 
 export function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
+
+// Sends one message with node-hl7-client 3.2.0 (a second npm MLLP peer); resolves to
+// {code, ctrl, text} from its parsed ACK.
+export async function sendNhc(port, text) {
+  const { Client, Message } = require('node-hl7-client');
+  const client = new Client({ host: '127.0.0.1' });
+  let conn;
+  const got = new Promise((resolve) => {
+    conn = client.createConnection({ port, waitAck: true }, async (res) => resolve(res.getMessage()));
+  });
+  await new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('node-hl7-client did not connect')), 5000);
+    conn.on('connect', () => { clearTimeout(t); resolve(); });
+  });
+  await conn.sendMessage(new Message({ text }));
+  const ack = await Promise.race([got, new Promise((_, rej) => setTimeout(() => rej(new Error('no ACK')), 5000))]);
+  await conn.close();
+  return { code: ack.get('MSA.1').toString(), ctrl: ack.get('MSA.2').toString(), text: ack.get('MSA.3').toString() };
+}

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startClinic, staff, patientInChair, observations, sendSimple, Raw, acks, oru, hl7Time,
+import { startClinic, staff, patientInChair, observations, sendSimple, sendNhc, Raw, acks, oru, hl7Time,
   reviewQueue, VT, FS, CR } from './hl7_harness.mjs';
 
 let srv, who, chair1, chair2, planned;
@@ -33,6 +33,14 @@ test('a GE-style ORU^R01 is stored in the session and acknowledged AA with its c
   assert.equal(fresh.length, 4, 'the X-status device row is not a reading');
   assert.deepEqual(byCode(fresh), { hr: 81, spo2: 96, sbp: 121, dbp: 77 });
   assert.deepEqual(fresh.map((o) => o.unit).sort(), ['%', '/min', 'mm[Hg]', 'mm[Hg]']);
+});
+
+test('node-hl7-client, a second npm MLLP peer, gets AA and its readings are stored', async () => {
+  const n0 = (await observations(who, chair1.sessionId)).observations.length;
+  const r = await sendNhc(srv.hl7Port, oru({ ctrl: 'NHC-1', mrn: 'HED12', sender: 'NHC', hr: 77, spo2: 95 }));
+  assert.deepEqual([r.code, r.ctrl], ['AA', 'NHC-1'], r.text);
+  const fresh = (await observations(who, chair1.sessionId)).observations.slice(n0);
+  assert.deepEqual(byCode(fresh), { hr: 77, spo2: 95, sbp: 118, dbp: 76 });
 });
 
 test('a duplicate (same sender and control id) is acknowledged again but stored once', async () => {
