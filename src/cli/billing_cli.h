@@ -27,6 +27,10 @@ int billing_cli_entries(struct store *st, const struct store_actor *who, int64_t
 int billing_cli_plans(struct store *st, const struct store_actor *who, int64_t patient,
                       const char *today, int overdue_only, enum cli_format fmt,
                       struct kc_error *err);
+/* `report inventory`: the book balance of every lot/location as of at (RFC 3339; NULL = now)
+ * from the ledger's running balances (report_inventory.c). */
+int report_cli_inventory(struct store *st, const struct store_actor *who, const char *at,
+                         enum cli_format fmt, struct kc_error *err);
 /* Today's UTC date as days from 1970, or the parsed text (KC_EINVAL naming it). */
 int billing_cli_today(const char *text, long *day, struct kc_error *err);
 

@@ -1,5 +1,6 @@
 /* cmd_report.c — `ketaclinic report`: clinic reports in table, CSV or JSON.
  *   administrations --from T --to T   DEA-style administration log (21 CFR 1304.22(c))
+ *   inventory [--at T]                book balance of every lot/location (biennial inventory)
  *   discrepancies                     count discrepancies; shortfalls with the theft/loss
  *                                     deadlines (1 business day notice, Form 106 in 45 days)
  *   operations --from DAY --to DAY    sessions per chair per day, no-shows, chair time, revenue
@@ -20,6 +21,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: ketaclinic report administrations [--from TIME] [--to TIME]\n"
+            "       ketaclinic report inventory [--at TIME]\n"
             "       ketaclinic report discrepancies\n"
             "       ketaclinic report operations --from DAY --to DAY [--today DAY]\n"
             "       (each with --format table|csv|json)\n" STORE_CLI_USAGE);
@@ -27,7 +29,7 @@ static void usage(FILE *out)
 
 static struct cli_opt opts_tmpl[] = {
     STORE_CLI_OPTS, {"format", 1, 0, 0, {0}}, {"from", 1, 0, 0, {0}},
-    {"to", 1, 0, 0, {0}}, {"today", 1, 0, 0, {0}},
+    {"to", 1, 0, 0, {0}}, {"today", 1, 0, 0, {0}}, {"at", 1, 0, 0, {0}},
 };
 #define NOPT (sizeof opts_tmpl / sizeof opts_tmpl[0])
 
@@ -172,7 +174,7 @@ int cmd_report(int argc, char **argv)
     }
     const char *sub = npos ? pos[0] : "";
     if (strcmp(sub, "administrations") && strcmp(sub, "discrepancies") &&
-        strcmp(sub, "operations")) {
+        strcmp(sub, "operations") && strcmp(sub, "inventory")) {
         usage(stderr);
         return CLI_EXIT_USAGE;
     }
@@ -196,6 +198,8 @@ int cmd_report(int argc, char **argv)
             printf("at,mrn,patient,address,drug,form,route,lot,dose_mg,volume_ml,given_by,"
                    "dose_id,ledger_seq\n");
         rc = store_report_administrations(st, &who, from, to, admin_row, &x, &err);
+    } else if (strcmp(sub, "inventory") == 0) {
+        rc = report_cli_inventory(st, &who, cli_get(o, NOPT, "at"), fmt, &err);
     } else if (strcmp(sub, "discrepancies") == 0) {
         if (fmt == CLI_FORMAT_CSV)
             printf("id,drug,lot,location,expected_ug,counted_ug,shortfall_ug,opened_at,"
@@ -208,7 +212,8 @@ int cmd_report(int argc, char **argv)
         else if (!rc) billing_cli_print_json(r); /* table: the JSON reads well enough */
         json_decref(r);
     }
-    if (!rc && fmt == CLI_FORMAT_JSON && strcmp(sub, "operations")) billing_cli_print_json(x.arr);
+    if (!rc && fmt == CLI_FORMAT_JSON && strcmp(sub, "operations") && strcmp(sub, "inventory"))
+        billing_cli_print_json(x.arr);
     json_decref(x.arr);
     store_close(st);
     return rc ? cli_fail(&err) : CLI_EXIT_OK;

@@ -271,3 +271,19 @@ test('REMS and reports over the API: roles, signing refused until complete, trac
   assert.equal((await as.desk.get('/api/reports/operations?from=2026-11-01')).status, 422);
   assert.equal((await as.prescriber.get('/api/reports/operations?from=2026-11-01&to=2026-12-01')).status, 200, 'clinical staff read billing');
 });
+
+test('biennial inventory: the book balance of every lot as of a time, from the ledger', async () => {
+  const now = JSON.parse(kc(['report', 'inventory', '--format', 'json']).stdout);
+  const bal = JSON.parse(kc(['ledger', 'balance', '--format', 'json']).stdout);
+  const key = (r) => `${r.drug}|${r.lot}|${r.location}`;
+  assert.deepEqual(Object.fromEntries(now.map((r) => [key(r), r.balance_ug])),
+    Object.fromEntries(bal.map((r) => [key(r), r.balance_ug])));
+  assert.ok(now.length >= 2);
+  assert.deepEqual(JSON.parse(kc(['report', 'inventory', '--at', '2000-01-01T00:00:00Z', '--format', 'json']).stdout), []);
+  // as of the first receipt's time only that receipt is on the books
+  const first = JSON.parse(kc(['ledger', 'report', '--format', 'json']).stdout)[0];
+  const then = JSON.parse(kc(['report', 'inventory', '--at', first.at, '--format', 'json']).stdout);
+  assert.deepEqual(then.map((r) => [r.drug, r.balance_ug]), [[first.drug, first.qty_ug]]);
+  const csv = kc(['report', 'inventory', '--format', 'csv']).stdout.split('\n');
+  assert.equal(csv[0], 'drug,lot,location,balance_ug');
+});
