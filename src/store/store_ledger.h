@@ -19,6 +19,10 @@ static inline int store__ledger_append(struct store *st, const struct ledger_eve
     return store__ledger_append_for(st, ev, at, 0, seq, disc_id, err);
 }
 
+/* A read transaction that sees one snapshot and holds no writer back (SQLite deferred in WAL;
+ * PostgreSQL REPEATABLE READ, READ ONLY); end it with store__rollback.  In audit.c. */
+int store__begin_snapshot(struct store *st, struct kc_error *err);
+
 #define LEDGER_HASH_FIELDS 18
 /* Columns of ledger_entries in hash order, then prev_hash and hash. */
 #define LEDGER_COLS "seq, at, kind, drug, lot, location, to_location, qty_ug, delta_ug, " \

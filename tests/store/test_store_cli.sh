@@ -132,6 +132,8 @@ fi
 # --- read-only database, backup and restore -------------------------------------------------
 run_kc "read-only database refuses writes" 1 patient add --db "file:$DB?mode=ro" --mrn M-200 --family X --birth-date 1990-01-01 --sex male
 expect_err "says read-only" 'read-only'
+run_kc "a read-only copy can still be verified" 0 audit verify --db "file:$DB?mode=ro"
+run_kc "and its ledger" 0 ledger verify --db "file:$DB?mode=ro"
 run_kc "backup" 0 backup "$TMP/backup.db"
 run_kc "backup refuses to overwrite" 1 backup "$TMP/backup.db"
 run_kc "restore into an empty database" 0 restore "$TMP/backup.db" --db "$TMP/restored.db"
