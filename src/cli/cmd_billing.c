@@ -27,6 +27,9 @@ static void usage(FILE *out)
             "       ketaclinic billing payer PATIENT [--kind self-pay|commercial|medicare\n"
             "              --name INSURER --member-id ID --prior-auth NUMBER --auth-expires DATE\n"
             "              --unbundled]   (no --kind: show the current payer)\n"
+            "       ketaclinic billing check PATIENT --on DATE --service S\n"
+            "              (before booking: a commercial payer's prior authorisation; REMS\n"
+            "              enrolment for esketamine)\n"
             "       ketaclinic billing charge SESSION [--service consult|followup] [--fees FILE]\n"
             "       ketaclinic billing pay PATIENT --amount DOLLARS --method M [--plan ID]\n"
             "       ketaclinic billing refund PATIENT --payment ID --amount DOLLARS --method M\n"
@@ -53,7 +56,7 @@ static struct cli_opt opts_tmpl[] = {
     {"at", 1, 0, 0, {0}}, {"clinic", 1, 0, 0, {0}}, {"npi", 1, 0, 0, {0}},
     {"tax-id", 1, 0, 0, {0}}, {"total", 1, 0, 0, {0}}, {"n", 1, 0, 0, {0}},
     {"first-due", 1, 0, 0, {0}}, {"every-days", 1, 0, 0, {0}}, {"today", 1, 0, 0, {0}},
-    {"overdue", 0, 0, 0, {0}}, {"pdf", 1, 0, 0, {0}},
+    {"overdue", 0, 0, 0, {0}}, {"pdf", 1, 0, 0, {0}}, {"on", 1, 0, 0, {0}},
 };
 #define NOPT (sizeof opts_tmpl / sizeof opts_tmpl[0])
 
@@ -183,6 +186,20 @@ static int cmd_charge(struct store *st, const struct store_actor *who, int64_t s
     return 0;
 }
 
+static int cmd_check(struct store *st, const struct store_actor *who, int64_t patient,
+                     const struct cli_opt *o, struct kc_error *err)
+{
+    const char *on, *svc;
+    enum bill_service service;
+    int rc;
+    if ((rc = need(o, "on", &on, err)) || (rc = need(o, "service", &svc, err)) ||
+        (rc = bill_service_parse(svc, &service, err)) ||
+        (rc = store_bill_booking_check(st, who, patient, on, service, err)))
+        return rc;
+    printf("patient %" PRId64 " may be booked for %s on %s\n", patient, svc, on);
+    return 0;
+}
+
 static int cmd_entry(struct store *st, const struct store_actor *who, const char *sub,
                      int64_t patient, const struct cli_opt *o, struct kc_error *err)
 {
@@ -230,7 +247,8 @@ int cmd_billing(int argc, char **argv)
     const char *sub = pos[0];
     if (cli_format_parse(opt(o, "format"), 7u, &fmt, &err)) return cli_fail(&err);
     if (strcmp(sub, "codes") == 0) return npos == 1 ? cmd_codes(fmt) : CLI_EXIT_USAGE;
-    static const char *const with_id[] = {"payer", "charge", "pay", "refund", "adjust", "void",
+    static const char *const with_id[] = {"payer",   "check",   "charge",    "pay",
+                                          "refund",  "adjust",  "void",
                                           "balance", "entries", "superbill", "plan"};
     int known = strcmp(sub, "plans") == 0 && npos <= 2;
     for (size_t i = 0; i < sizeof with_id / sizeof with_id[0]; i++)
@@ -248,6 +266,7 @@ int cmd_billing(int argc, char **argv)
     int rc;
     if (strcmp(sub, "payer") == 0) rc = cmd_payer(st, &who, id, o, &err);
     else if (strcmp(sub, "charge") == 0) rc = cmd_charge(st, &who, id, o, &err);
+    else if (strcmp(sub, "check") == 0) rc = cmd_check(st, &who, id, o, &err);
     else if (strcmp(sub, "balance") == 0) rc = billing_cli_balance(st, &who, id, fmt, &err);
     else if (strcmp(sub, "entries") == 0) rc = billing_cli_entries(st, &who, id, fmt, &err);
     else if (strcmp(sub, "superbill") == 0) {

@@ -138,3 +138,21 @@ int api_billing_superbill(struct api_req *r)
     if (store_bill_superbill(r->st, &r->actor, pid, &p, &j, &err)) return api_from_error(r, &err);
     return api_json(r, 200, j);
 }
+
+/* GET /api/patients/:id/booking-check?day=YYYY-MM-DD&service=iv|im|esketamine|consult|followup:
+ * {bookable, reason} — what a scheduler asks before booking (prior authorisation, REMS) */
+int api_billing_booking_check(struct api_req *r)
+{
+    int64_t pid;
+    struct kc_error err = {0};
+    enum bill_service service;
+    if (api_param_id(r, 0, &pid)) return r->status;
+    const char *day = api_query(r, "day"), *svc = api_query(r, "service");
+    if (!day || !svc) return api_error(r, 422, day ? "service" : "day", "day and service are "
+                                       "required");
+    if (bill_service_parse(svc, &service, &err)) return api_error(r, 422, "service", "%s", err.msg);
+    int rc = store_bill_booking_check(r->st, &r->actor, pid, day, service, &err);
+    if (rc && rc != KC_EDENIED) return api_from_error(r, &err);
+    return api_json(r, 200, json_pack("{s:b, s:s}", "bookable", rc == 0, "reason",
+                                      rc ? err.msg : ""));
+}

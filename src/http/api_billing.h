@@ -11,6 +11,7 @@ int api_billing_charge(struct api_req *r);    /* POST /api/sessions/:id/charges 
 int api_billing_entry(struct api_req *r);     /* POST /api/patients/:id/billing */
 int api_billing_account(struct api_req *r);   /* GET /api/patients/:id/billing */
 int api_billing_superbill(struct api_req *r); /* GET /api/patients/:id/superbill */
+int api_billing_booking_check(struct api_req *r); /* GET /api/patients/:id/booking-check */
 /* api_rems.c: the REMS paperwork and the reports */
 int api_rems_enrol(struct api_req *r);        /* POST /api/patients/:id/rems-enrolment */
 int api_rems_form(struct api_req *r);         /* GET /api/sessions/:id/rems */

@@ -48,6 +48,7 @@ static const struct api_route routes[] = {
     {"GET", "/api/ledger/entries", KC_RES_LEDGER, KC_ACT_READ, api_ledger_entries},
     {"GET", "/api/outcomes", KC_RES_SCALES, KC_ACT_READ, api_outcomes},
     {"GET", "/api/users", KC_RES_USERS, KC_ACT_READ, api_users_list},
+    {"GET", "/api/patients/:id/booking-check", KC_RES_SCHEDULE, KC_ACT_READ, api_billing_booking_check},
     {"POST", "/api/patients/:id/rems-enrolment", KC_RES_CLINICAL, KC_ACT_WRITE, api_rems_enrol},
     {"GET", "/api/sessions/:id/rems", KC_RES_SESSION, KC_ACT_READ, api_rems_form},
     {"POST", "/api/sessions/:id/rems/sign", KC_RES_SESSION, KC_ACT_SIGN, api_rems_sign},

@@ -31,6 +31,13 @@ int store_bill_payer_get(struct store *st, const struct store_actor *who, int64_
 /* A view of p for the clinic rules; strings point into p (valid while p is). */
 void store_bill_payer_view(const struct store_bill_payer *p, struct bill_payer *out);
 
+/* The scheduler's check before booking patient_id for service on day ("YYYY-MM-DD"): the
+ * current payer passes bill_payer_check_booking and, for esketamine, REMS enrolment on or before
+ * day (store_rems_check_dose).  KC_EDENIED saying which; KC_ENOTFOUND for an unknown patient.
+ * (store_bill_booking.c) */
+int store_bill_booking_check(struct store *st, const struct store_actor *who, int64_t patient_id,
+                             const char *day, enum bill_service service, struct kc_error *err);
+
 /* ---- charges from a session --------------------------------------------------------------- */
 struct store_bill_session_charges {
     struct bill_session_facts facts; /* what was read from the record */

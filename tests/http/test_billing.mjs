@@ -287,3 +287,24 @@ test('biennial inventory: the book balance of every lot as of a time, from the l
   const csv = kc(['report', 'inventory', '--format', 'csv']).stdout.split('\n');
   assert.equal(csv[0], 'drug,lot,location,balance_ug');
 });
+
+test('booking check: a commercial payer needs a prior authorisation covering the day; esketamine needs REMS enrolment', async () => {
+  const pid = String(patientId);
+  const check = async (day, service) => (await as.desk.get(`/api/patients/${pid}/booking-check?day=${day}&service=${service}`)).json;
+  assert.deepEqual(await check('2026-12-01', 'iv'), { bookable: true, reason: '' }, 'self-pay');
+  kc(['billing', 'payer', pid, '--kind', 'commercial', '--name', 'Acme Health', '--member-id', 'M9']);
+  const noPa = await check('2026-12-01', 'iv');
+  assert.equal(noPa.bookable, false);
+  assert.match(noPa.reason, /no prior-authorisation number/);
+  kc(['billing', 'payer', pid, '--kind', 'commercial', '--name', 'Acme Health', '--prior-auth', 'PA-9', '--auth-expires', '2026-12-31']);
+  assert.equal((await check('2026-12-31', 'iv')).bookable, true, 'the last day it covers');
+  const expired = await check('2027-01-01', 'iv');
+  assert.equal(expired.bookable, false);
+  assert.match(expired.reason, /expired on 2026-12-31/);
+  const early = await check('2026-11-08', 'esketamine');
+  assert.equal(early.bookable, false, 'REMS enrolment is dated 2026-11-09');
+  assert.match(early.reason, /after the dose/);
+  assert.equal((await check('2026-11-09', 'esketamine')).bookable, true);
+  assert.equal((await as.desk.get(`/api/patients/${pid}/booking-check?day=2026-11-09&service=laser`)).status, 422);
+  assert.match(kc(['billing', 'check', pid, '--on', '2027-01-02', '--service', 'iv'], 1).stderr, /expired/);
+});
