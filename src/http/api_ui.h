@@ -19,5 +19,6 @@ int api_users_list(struct api_req *r);       /* GET  /api/users */
 int api_interventions_add(struct api_req *r);  /* POST /api/sessions/:id/interventions */
 int api_interventions_list(struct api_req *r); /* GET  /api/sessions/:id/interventions */
 int api_discharge_latest(struct api_req *r);   /* GET  /api/sessions/:id/discharge */
+int api_scale_lines(struct api_req *r);        /* GET  /api/scales/:key/lines?baseline=N */
 
 #endif

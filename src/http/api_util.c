@@ -47,6 +47,7 @@ static const struct api_route routes[] = {
     {"POST", "/api/ledger", KC_RES_LEDGER, KC_ACT_WRITE, api_ledger_add},
     {"GET", "/api/ledger/entries", KC_RES_LEDGER, KC_ACT_READ, api_ledger_entries},
     {"GET", "/api/outcomes", KC_RES_SCALES, KC_ACT_READ, api_outcomes},
+    {"GET", "/api/scales/:key/lines", KC_RES_SCALES, KC_ACT_READ, api_scale_lines},
     {"GET", "/api/users", KC_RES_USERS, KC_ACT_READ, api_users_list},
     {"GET", "/api/patients/:id/booking-check", KC_RES_SCHEDULE, KC_ACT_READ, api_billing_booking_check},
     {"POST", "/api/patients/:id/rems-enrolment", KC_RES_CLINICAL, KC_ACT_WRITE, api_rems_enrol},

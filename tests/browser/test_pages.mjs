@@ -56,6 +56,10 @@ test('a nurse enters PHQ-9s and sees the trajectory with response judged by the 
   const cells = async (i) => (await rows.nth(i).locator('td').allTextContents()).slice(1);
   assert.deepEqual(await cells(0), ['19', '0% from 19', '—', '—']);
   assert.deepEqual(await cells(1), ['8', '58% from 19', 'response', '—']);
+  // PHQ-9 lines against baseline 19: response is a drop >= 50% (total <= 9), remission < 5
+  // (Kroenke, J Gen Intern Med 2001; clinical.md s5), as judged by the server
+  const legend = await card.locator('.u-legend').first().textContent();
+  assert.match(legend, /baseline 19.*response ≤ 9.*remission ≤ 4/);
   await shot(page, 'patient-trajectory');
   await logout();
 });

@@ -183,6 +183,21 @@ test('outcomes: response rate with its Wilson interval per condition and route, 
   assert.equal((await as.desk.get('/api/outcomes')).status, 403);
 });
 
+test('scale lines: the highest totals that are a response and a remission, from the clinical core', async () => {
+  // PHQ-9: response = drop >= 50% (20 -> 10), remission = total < 5 (Kroenke, J Gen Intern Med 2001)
+  let r = await as.nurse.get('/api/scales/phq9/lines?baseline=20');
+  assert.equal(r.status, 200);
+  assert.deepEqual([r.json.response_max_total, r.json.remission_max_total], [10, 4]);
+  // MADRS: remission <= 10 (ESCAPE-TRD, Reif NEJM 2023, the protocol entry); response 50% of 31 -> 15
+  r = await as.nurse.get('/api/scales/madrs/lines?baseline=31');
+  assert.deepEqual([r.json.response_max_total, r.json.remission_max_total], [15, 10]);
+  assert.equal((await as.nurse.get('/api/scales/cadss/lines?baseline=10')).status, 422, 'no response rule');
+  assert.equal((await as.nurse.get('/api/scales/phq10/lines?baseline=10')).status, 404);
+  r = await as.nurse.get('/api/scales/phq9/lines?baseline=28');
+  assert.equal(r.json.error.field, 'baseline');
+  assert.equal((await as.desk.get('/api/scales/phq9/lines?baseline=10')).status, 403);
+});
+
 test('staff list for the admin page: no password hashes; only admin and auditor', async () => {
   const r = await as.admin.get('/api/users');
   assert.equal(r.status, 200);

@@ -4,11 +4,11 @@ import uPlot from '/vendor/uPlot.esm.js';
 const palette = ['#1f5fa8', '#b3261e', '#1e6b3a', '#7a4a00', '#6a3d9a', '#00838f', '#5d4037', '#ad1457'];
 
 // series: [{label, data:[...], color?, dash?, scale?}], x: [...] (minutes or seconds).
-export function lineChart(el, { x, series, xLabel = 'minutes', yLabel = '', y2Label = null, height = 260, xTime = false }) {
+export function lineChart(el, { x, series, xLabel = 'minutes', yLabel = '', y2Label = null, height = 260, xTime = false, xRange = null }) {
   const width = Math.max(300, el.clientWidth || 600);
   const opts = {
     width, height,
-    scales: { x: { time: xTime }, y: {}, ...(y2Label ? { y2: {} } : {}) },
+    scales: { x: { time: xTime, ...(xRange ? { range: xRange } : {}) }, y: {}, ...(y2Label ? { y2: {} } : {}) },
     axes: [
       { label: xLabel },
       { label: yLabel },

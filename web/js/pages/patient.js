@@ -58,8 +58,20 @@ export async function render(main, { me, params, navigate }) {
       scoreCard.append(h('h3', {}, name.toUpperCase()), el);
       const x = rs.map((r) => Date.parse(r.at) / 1000);
       const base = rs[0].change ? rs[0].change.baseline : rs[0].total;
-      requestAnimationFrame(() => lineChart(el, { x, xTime: true, xLabel: 'date', yLabel: 'total', height: 220,
-        series: [{ label: name, data: rs.map((r) => r.total) }, { label: 'baseline', data: rs.map(() => base), dash: [6, 4], points: false }] }));
+      // Response and remission lines: the highest totals that still count, as the server's
+      // clinical core judges them against this baseline (GET /api/scales/:key/lines).
+      get(`/api/scales/${encodeURIComponent(name)}/lines?baseline=${base}`).catch(() => null).then((ln) => {
+        // at least half a day either side, so results entered on one day still spread out; the
+        // reference lines run across the whole width (end points without a score)
+        const lo = Math.min(...x), hi = Math.max(...x), pad = Math.max(43200, (hi - lo) * 0.05);
+        const xs = [lo - pad, ...x, hi + pad];
+        const flat = (v) => xs.map(() => v);
+        const series = [{ label: name, data: [null, ...rs.map((r) => r.total), null] },
+          { label: `baseline ${base}`, data: flat(base), dash: [6, 4], points: false, color: '#4d5b6a' }];
+        if (ln && ln.response_max_total !== null) series.push({ label: `response ≤ ${ln.response_max_total}`, data: flat(ln.response_max_total), dash: [3, 3], points: false, color: '#1e6b3a' });
+        if (ln && ln.remission_max_total !== null) series.push({ label: `remission ≤ ${ln.remission_max_total}`, data: flat(ln.remission_max_total), dash: [1, 3], points: false, color: '#00838f' });
+        lineChart(el, { x: xs, xTime: true, xLabel: 'date', yLabel: 'total', height: 220, series });
+      });
       scoreCard.append(table(['When', 'Total', 'Change', 'Response', 'Remission'], rs.map((r) => [fmtDateTime(r.at), String(r.total),
         r.change ? `${r.change.drop_pct.toFixed(0)}% from ${r.change.baseline}` : '',
         r.change && r.change.response ? badge('response', 'ok') : '—',
