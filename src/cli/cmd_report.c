@@ -4,7 +4,7 @@
  *   discrepancies                     count discrepancies; shortfalls with the theft/loss
  *                                     deadlines (1 business day notice, Form 106 in 45 days)
  *   operations --from DAY --to DAY    sessions per chair per day, no-shows, chair time, revenue
- *                                     by code and payer, A/R by age (as of --today) */
+ *                                     by service, code and payer, A/R by age (as of --today) */
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -140,6 +140,10 @@ static void ops_csv(const json_t *r)
     }
     json_t *avg = json_object_get(r, "average_chair_min");
     if (json_is_real(avg)) printf("average_chair_min,,,%.1f\n", json_real_value(avg));
+    json_array_foreach(json_object_get(r, "revenue_by_service"), i, v)
+        printf("revenue_by_service,%s,,%" JSON_INTEGER_FORMAT "\n",
+               json_string_value(json_object_get(v, "service")),
+               json_integer_value(json_object_get(v, "cents")));
     json_array_foreach(json_object_get(r, "revenue_by_code"), i, v)
         printf("revenue_by_code,%s,,%" JSON_INTEGER_FORMAT "\n",
                json_string_value(json_object_get(v, "code")),

@@ -114,8 +114,8 @@ struct ops {
     int64_t planned, ended, cancelled, no_show, chair_s, n_chair;
     struct key_sum *chair_day;
     int n_cd;
-    struct key_sum codes[64], payers[8];
-    int n_codes, n_payers;
+    struct key_sum codes[64], payers[8], services[BILL_SVC_COUNT];
+    int n_codes, n_payers, n_services;
     int64_t revenue;
     int64_t ar[REPORT_AR_BUCKETS], ar_total;
     /* A/R: the current patient's open charges */
@@ -169,13 +169,26 @@ static int session_row(void *c, const struct srow *r)
     return 0;
 }
 
+/* The service of a charge, from its session's doses as when it was charged (esketamine, else IV,
+ * else IM), or from the code for a session without doses. */
+static enum bill_service service_of(const char *code, int64_t n_esk, int64_t n_iv, int64_t n_im)
+{
+    if (n_esk) return BILL_SVC_ESKETAMINE;
+    if (n_iv) return BILL_SVC_IV;
+    if (n_im) return BILL_SVC_IM;
+    return code && strcmp(code, "99204") == 0 ? BILL_SVC_CONSULT : BILL_SVC_FOLLOWUP;
+}
+
 static int revenue_row(void *c, const struct srow *r)
 {
     struct ops *o = c;
     int64_t cents = srow_int(r, 2);
     o->revenue += cents;
+    const char *svc = bill_service_name(service_of(srow_text(r, 0), srow_int(r, 3),
+                                                   srow_int(r, 4), srow_int(r, 5)));
     if (add_key(o->codes, &o->n_codes, 64, srow_text(r, 0) ? srow_text(r, 0) : "", cents) ||
-        add_key(o->payers, &o->n_payers, 8, srow_text(r, 1) ? srow_text(r, 1) : "", cents))
+        add_key(o->payers, &o->n_payers, 8, srow_text(r, 1) ? srow_text(r, 1) : "", cents) ||
+        add_key(o->services, &o->n_services, BILL_SVC_COUNT, svc, cents))
         return kc_error_set(o->err, KC_ELIMIT, "operations report: too many codes or payers");
     return 0;
 }
@@ -247,7 +260,11 @@ int store_report_operations(struct store *st, const struct store_actor *who, con
     if ((rc = store__q(st, "SELECT id, status, chair, planned_at, started_at, ended_at FROM "
                            "sessions WHERE planned_at >= ? AND planned_at < ? ORDER BY id",
                        p, 2, session_row, o, err)) ||
-        (rc = store__q(st, "SELECT e.code, e.payer, e.cents FROM bill_entries e JOIN sessions s "
+        (rc = store__q(st, "SELECT e.code, e.payer, e.cents, (SELECT count(*) FROM doses d WHERE "
+                           "d.session_id = s.id AND d.drug = 'esketamine'), (SELECT count(*) "
+                           "FROM doses d WHERE d.session_id = s.id AND d.route = 'iv'), (SELECT "
+                           "count(*) FROM doses d WHERE d.session_id = s.id AND d.route = 'im') "
+                           "FROM bill_entries e JOIN sessions s "
                            "ON s.id = e.session_id WHERE e.kind = 'charge' AND s.planned_at >= ? "
                            "AND s.planned_at < ? AND NOT EXISTS (SELECT 1 FROM bill_entries v "
                            "WHERE v.kind = 'void' AND v.ref_id = e.id) ORDER BY e.id",
@@ -273,13 +290,14 @@ done:
     for (int i = 0; i < REPORT_AR_BUCKETS; i++)
         json_object_set_new(ar, report_ar_bucket_name(i), json_integer(o->ar[i]));
     json_object_set_new(ar, "total", json_integer(o->ar_total));
-    *out = json_pack("{s:{s:s, s:s}, s:{s:I, s:I, s:I, s:I}, s:o, s:o, s:o, s:o, s:I, s:o}",
+    *out = json_pack("{s:{s:s, s:s}, s:{s:I, s:I, s:I, s:I}, s:o, s:o, s:o, s:o, s:o, s:I, s:o}",
                      "period", "from", from_day, "to", to_day, "sessions", "planned",
                      (json_int_t)o->planned, "ended", (json_int_t)o->ended, "cancelled",
                      (json_int_t)o->cancelled, "no_show", (json_int_t)o->no_show,
                      "per_chair_day", cd, "average_chair_min",
                      o->n_chair ? json_real((double)o->chair_s / 60.0 / (double)o->n_chair)
                                 : json_null(),
+                     "revenue_by_service", keys_json(o->services, o->n_services, "service"),
                      "revenue_by_code", keys_json(o->codes, o->n_codes, "code"),
                      "revenue_by_payer", keys_json(o->payers, o->n_payers, "payer"),
                      "revenue_cents", (json_int_t)o->revenue, "ar", ar);

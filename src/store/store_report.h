@@ -39,8 +39,9 @@ int store_report_discrepancies(struct store *st, const struct store_actor *who,
  *   sessions: {planned, ended, cancelled, no_show (planned before today, never started)},
  *   per_chair_day: [{chair, day, sessions}] (ended sessions by the day they started),
  *   average_chair_min (started to ended, ended sessions; null when none),
- *   revenue_by_code / revenue_by_payer: [{code|payer, cents}] (charges of those sessions net of
- *   voids), revenue_cents, ar: {"0-30", "31-60", "61-90", "over-90", total} (cents, all
+ *   revenue_by_service / _by_code / _by_payer: [{service|code|payer, cents}] (charges of those
+ *   sessions net of voids; the service from the session's doses as when it was charged),
+ *   revenue_cents, ar: {"0-30", "31-60", "61-90", "over-90", total} (cents, all
  *   patients, by date of service).  KC_ELIMIT past 4096 chair-days. */
 int store_report_operations(struct store *st, const struct store_actor *who, const char *from_day,
                             const char *to_day, long today, json_t **out, struct kc_error *err);

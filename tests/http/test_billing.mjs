@@ -207,8 +207,15 @@ test('reports: the administration log, discrepancies with DEA deadlines, operati
   assert.deepEqual(ops.per_chair_day.map((c) => [c.chair, c.day, c.sessions]),
     [['chair-1', '2026-11-02', 1], ['chair-1', '2026-11-04', 1], ['chair-1', '2026-11-06', 1], ['chair-1', '2026-11-10', 1]]);
   assert.equal(ops.average_chair_min, 180, 'every session 09:00 to 12:00');
+  // by service: the esketamine sessions bill G-codes; IV: 96365/96366/J3490 (J3490 of 11-02 voided)
+  const bySvc = Object.fromEntries(ops.revenue_by_service.map((x) => [x.service, x.cents]));
+  const byCode = Object.fromEntries(ops.revenue_by_code.map((x) => [x.code, x.cents]));
+  assert.equal(bySvc.esketamine, (byCode.G2082 || 0) + (byCode.G2083 || 0));
+  assert.equal(bySvc.iv, byCode['96365'] + (byCode['96366'] || 0) + byCode.J3490);
+  assert.equal(bySvc.iv + bySvc.esketamine, ops.revenue_cents);
   const csv = kc(['report', 'operations', '--from', '2026-11-01', '--to', '2026-12-01', '--today', '2026-12-01', '--format', 'csv']).stdout;
   assert.match(csv, /^section,key,day,value\n/);
+  assert.match(csv, new RegExp(`\nrevenue_by_service,esketamine,,${bySvc.esketamine}\n`));
   assert.match(csv, new RegExp(`\nrevenue_cents,,,${billed}\n`));
   kc(['report', 'operations', '--from', '2026-11-01'], 2);
 });

@@ -148,6 +148,10 @@ static void reports_match_the_hand_computed_fixture(void **state)
     assert_int_equal(json_cents(codes, "code", "96366"), 15000);
     assert_int_equal(json_cents(codes, "code", "J3490"), 15000);
     assert_int_equal(json_integer_value(json_object_get(r, "revenue_cents")), 165000);
+    /* every charged session of the period is an IV infusion */
+    json_t *services = json_object_get(r, "revenue_by_service");
+    assert_int_equal(json_array_size(services), 1);
+    assert_int_equal(json_cents(services, "service", "iv"), 165000);
     json_t *payers = json_object_get(r, "revenue_by_payer");
     assert_int_equal(json_cents(payers, "payer", "self-pay"), 115000);
     assert_int_equal(json_cents(payers, "payer", "commercial"), 50000);
