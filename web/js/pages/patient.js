@@ -13,9 +13,8 @@ let flash = null; // a safety alert from the last save, shown once after the pag
 
 export async function render(main, { me, params, navigate }) {
   const id = params[0];
-  const p = await get(`/api/patients/${id}`);
   const opt = async (cond, path) => (cond ? get(path).catch(() => null) : null);
-  const [scr, plans, scales, sess] = await Promise.all([
+  const [p, scr, plans, scales, sess] = await Promise.all([get(`/api/patients/${id}`),
     opt(can(me, 'clinical', 'read'), `/api/patients/${id}/screenings`),
     opt(can(me, 'clinical', 'read'), `/api/patients/${id}/plans`),
     opt(can(me, 'scales', 'read'), `/api/patients/${id}/scales`),

@@ -21,6 +21,11 @@ const hms = (ms) => {
 
 export async function render(main, { me, params, navigate }) {
   const id = params[0];
+  // Reads that need only the session id start at once, beside the session itself.
+  const effects = effectsCard(id, me);
+  const effectsLoaded = effects.load().catch(() => {});
+  let firstVitals = can(me, 'vitals', 'read') ? get(`/api/sessions/${id}/vitals?after=0`) : null;
+  if (firstVitals) firstVitals.catch(() => {});
   const s = await get(`/api/sessions/${id}`);
   const [p, plans] = await Promise.all([get(`/api/patients/${s.patient_id}`),
     can(me, 'clinical', 'read') ? get(`/api/patients/${s.patient_id}/plans`).then((x) => x.plans, () => []) : []]);
@@ -136,7 +141,9 @@ export async function render(main, { me, params, navigate }) {
 
   async function poll() {
     if (!can(me, 'vitals', 'read')) return;
-    const r = await get(`/api/sessions/${id}/vitals?after=${state.after}`);
+    const pre = firstVitals;
+    firstVitals = null;
+    const r = await (pre || get(`/api/sessions/${id}/vitals?after=${state.after}`));
     const before = state.loud || 0;
     state.alarms = r.alarms;
     if (r.observations.length) {
@@ -152,7 +159,6 @@ export async function render(main, { me, params, navigate }) {
   }
 
   // --- side effects, interventions, dissociation (chair_records.js)
-  const effects = effectsCard(id, me);
   const dissociation = dissociationCard(id, s.patient_id, me);
 
   // --- discharge
@@ -183,7 +189,7 @@ export async function render(main, { me, params, navigate }) {
     post('/api/pk/simulate', { model: plan.pk_models[0].id, weight_kg: p.weight_kg || plan.dose.weight_used_kg, doses: plan.dose.pk_doses, until_min: 240, step_min: 2 })
       .then((r) => { if (!state.gone) { state.pk = r; drawChart(); } }, () => {});
   }
-  await Promise.all([poll(), effects.load()]);
+  await Promise.all([poll(), effectsLoaded]);
   if (!state.obs.length) clear(chartEl, h('p', { class: 'muted' }, 'Waiting for the monitor…'));
   let busy = false;
   state.timers.push(setInterval(async () => {
