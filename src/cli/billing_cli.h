@@ -31,6 +31,9 @@ int billing_cli_plans(struct store *st, const struct store_actor *who, int64_t p
  * from the ledger's running balances (report_inventory.c). */
 int report_cli_inventory(struct store *st, const struct store_actor *who, const char *at,
                          enum cli_format fmt, struct kc_error *err);
+/* The operations report (store_report_operations JSON) as an SVG bar chart of ended sessions
+ * per day at path (report_svg.c).  KC_EIO naming the path. */
+int report_cli_ops_svg(const json_t *ops, const char *path, struct kc_error *err);
 /* Today's UTC date as days from 1970, or the parsed text (KC_EINVAL naming it). */
 int billing_cli_today(const char *text, long *day, struct kc_error *err);
 

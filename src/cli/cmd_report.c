@@ -23,13 +23,13 @@ static void usage(FILE *out)
             "usage: ketaclinic report administrations [--from TIME] [--to TIME]\n"
             "       ketaclinic report inventory [--at TIME]\n"
             "       ketaclinic report discrepancies\n"
-            "       ketaclinic report operations --from DAY --to DAY [--today DAY]\n"
+            "       ketaclinic report operations --from DAY --to DAY [--today DAY] [--svg FILE]\n"
             "       (each with --format table|csv|json)\n" STORE_CLI_USAGE);
 }
 
 static struct cli_opt opts_tmpl[] = {
     STORE_CLI_OPTS, {"format", 1, 0, 0, {0}}, {"from", 1, 0, 0, {0}},
-    {"to", 1, 0, 0, {0}}, {"today", 1, 0, 0, {0}}, {"at", 1, 0, 0, {0}},
+    {"to", 1, 0, 0, {0}}, {"today", 1, 0, 0, {0}}, {"at", 1, 0, 0, {0}}, {"svg", 1, 0, 0, {0}},
 };
 #define NOPT (sizeof opts_tmpl / sizeof opts_tmpl[0])
 
@@ -212,6 +212,8 @@ int cmd_report(int argc, char **argv)
     } else {
         json_t *r = NULL;
         rc = store_report_operations(st, &who, from, to, today, &r, &err);
+        const char *svg = cli_get(o, NOPT, "svg");
+        if (!rc && svg) rc = report_cli_ops_svg(r, svg, &err);
         if (!rc && fmt == CLI_FORMAT_CSV) ops_csv(r);
         else if (!rc) billing_cli_print_json(r); /* table: the JSON reads well enough */
         json_decref(r);

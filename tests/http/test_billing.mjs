@@ -218,6 +218,13 @@ test('reports: the administration log, discrepancies with DEA deadlines, operati
   assert.match(csv, new RegExp(`\nrevenue_by_service,esketamine,,${bySvc.esketamine}\n`));
   assert.match(csv, new RegExp(`\nrevenue_cents,,,${billed}\n`));
   kc(['report', 'operations', '--from', '2026-11-01'], 2);
+  // the chart: one bar per day with the sessions of all chairs
+  const { readFileSync } = await import('node:fs');
+  kc(['report', 'operations', '--from', '2026-11-01', '--to', '2026-12-01', '--today', '2026-12-01', '--svg', `${srv.dir}/ops.svg`]);
+  const svg = readFileSync(`${srv.dir}/ops.svg`, 'utf8');
+  assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  const bars = [...svg.matchAll(/<rect class="bar" data-day="([0-9-]+)" data-value="(\d+)"/g)].map((m) => [m[1], Number(m[2])]);
+  assert.deepEqual(bars, [['2026-11-02', 1], ['2026-11-04', 1], ['2026-11-06', 1], ['2026-11-10', 1]]);
 });
 
 test('superbill and REMS form PDFs (libharu) carry the fields, read back with pdftotext', async (t) => {
