@@ -18,7 +18,7 @@ cleanup() { [ -n "${srv:-}" ] && kill "$srv" 2>/dev/null; [ -f "$tmp/nginx.pid" 
 trap cleanup EXIT
 
 "$bin" serve --listen 127.0.0.1:0 --db "$tmp/kc.db" --audit-key "$tmp/audit.key" \
-    --ready-file "$tmp/ready" --threads ${KC_THREADS:-4} >"$tmp/out" 2>"$tmp/access.log" &
+    --ready-file "$tmp/ready" --threads ${KC_THREADS:-16} >"$tmp/out" 2>"$tmp/access.log" &
 srv=$!
 for _ in $(seq 100); do [ -f "$tmp/ready" ] && break; sleep 0.1; done
 base="http://$(cat "$tmp/ready")"
@@ -27,6 +27,7 @@ jar="$tmp/jar"
 csrf=$(curl -s -c "$jar" -H 'Content-Type: application/json' -d "{\"user\":\"admin\",\"password\":\"$pw\"}" "$base/api/login" | sed 's/.*"csrf_token":"\([0-9a-f]*\)".*/\1/')
 post() { curl -s -b "$jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' -d "$2" "$base$1"; }
 post /api/patients '{"mrn":"B-1","family_name":"Bench","given_name":"Mark","birth_date":"1980-01-01","sex":"female","phone":"555-0000"}' >/dev/null
+post /api/patients/1/weights '{"weight_kg":70,"height_cm":170}' >/dev/null
 token=$(post /api/tokens '{"name":"bench","role":"nurse"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
 post /api/sessions '{"patient_id":1,"chair":"c1"}' >/dev/null
 post /api/sessions/1/status '{"status":"started"}' >/dev/null
@@ -69,6 +70,9 @@ run() { # name url script
 }
 echo "payload ${size} bytes, ${conns} connections, ${dur} s each, 2 wrk threads" >&2
 n=$(run "nginx static file" "http://127.0.0.1:18089/patient.json")
+cpu0=$(awk "{print \$14+\$15}" /proc/$srv/stat)
 r=$(run "ketaclinic read patient" "$base/api/patients/1" "$tmp/read.lua")
+cpu1=$(awk "{print \$14+\$15}" /proc/$srv/stat)
+echo "server CPU during the read run: $(( (cpu1 - cpu0) ))/100 s of ${dur} s" >&2
 w=$(run "ketaclinic write vital" "$base/api/sessions/1/vitals" "$tmp/write.lua")
 awk -v r="$r" -v n="$n" -v w="$w" 'BEGIN { printf "reads are %.1f%% of nginx (target >= 30%%); writes %.1f%% of nginx\n", 100*r/n, 100*w/n }'

@@ -20,7 +20,7 @@ int cmd_serve(int argc, char **argv)
     if (cli_parse(argc, argv, opts, n, NULL, 0, NULL, &err)) return cli_fail(&err);
     if (cli_get(opts, n, "help")) {
         printf("usage: ketaclinic serve [--listen 127.0.0.1:8080] [--db URL] [--demo]\n"
-               "       [--tls-cert FILE --tls-key FILE] [--threads 4] [--max-body 1048576]\n"
+               "       [--tls-cert FILE --tls-key FILE] [--threads 16] [--max-body 1048576]\n"
                "       [--max-connections 256] [--timeout 30] [--audit-key FILE] [--ready-file FILE]\n"
                "       [--hl7-listen 127.0.0.1:2575]  (HL7 v2 MLLP from bedside monitors; off unless given)\n");
         return CLI_EXIT_OK;

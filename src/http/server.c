@@ -300,7 +300,7 @@ static char *read_file(const char *path, struct kc_error *err)
 static void defaults(struct http_options *o)
 {
     if (!o->listen) o->listen = "127.0.0.1:8080";
-    if (!o->threads) o->threads = 4;
+    if (!o->threads) o->threads = 16; /* requests mostly wait on audit commits (group-committed) */
     if (!o->max_body) o->max_body = 1u << 20;
     if (!o->max_header) o->max_header = 16u << 10;
     if (!o->max_connections) o->max_connections = 256;

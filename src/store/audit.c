@@ -139,19 +139,25 @@ int store_audit(struct store *st, const struct store_actor *who, const char *act
     return KC_OK;
 }
 
-void store__audit_failure(struct store *st, const struct store_actor *who, const char *action,
-                          const char *rtype, const char *rid, const struct kc_error *err)
+/* The detail of a failure entry: the error message, whole UTF-8 characters, no control bytes. */
+static void failure_detail(const struct kc_error *err, char detail[STORE_TEXT_MAX])
 {
-    struct kc_error e2 = {0};
-    char detail[STORE_TEXT_MAX];
-    if (!who || store__check_actor(who, &e2)) return;
-    size_t n = err ? strnlen(err->msg, sizeof detail - 1) : 0;
+    size_t n = err ? strnlen(err->msg, STORE_TEXT_MAX - 1) : 0;
     if (n) memcpy(detail, err->msg, n);
     while (n > 0 && ((unsigned char)detail[n - 1] & 0xC0) == 0x80) n--; /* whole UTF-8 only */
     if (n > 0 && (unsigned char)detail[n - 1] >= 0xC0) n--;
     detail[n] = '\0';
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)detail[i] < 0x20) detail[i] = ' ';
+}
+
+void store__audit_failure(struct store *st, const struct store_actor *who, const char *action,
+                          const char *rtype, const char *rid, const struct kc_error *err)
+{
+    struct kc_error e2 = {0};
+    char detail[STORE_TEXT_MAX];
+    if (!who || store__check_actor(who, &e2)) return;
+    failure_detail(err, detail);
     if (store__begin(st, &e2)) return;
     if (store__audit_append(st, who, action, rtype, rid && *rid ? rid : "-", "failure", detail,
                             &e2) ||
@@ -298,7 +304,17 @@ int store__finish(struct store *st, int rc, const struct store_actor *who, const
          * other reads finishing now (audit_batch.c), or alone; the data goes out only after. */
         rc = store__commit(st, err);
         if (!rc && no_batch) rc = store_audit(st, who, action, rtype, rid, "success", detail, err);
-        else if (!rc) rc = store__audit_read_batched(st, who, action, rtype, rid, detail, err);
+        else if (!rc) rc = store__audit_read_batched(st, who, action, rtype, rid, "success", detail, err);
+        return rc;
+    }
+    if (rc != KC_OK && strcmp(action, "read") == 0 && !no_batch && who &&
+        store__check_actor(who, NULL) == KC_OK) {
+        /* A failed read (e.g. no such record) is audited with the other reads, as a failure. */
+        char fd[STORE_TEXT_MAX];
+        failure_detail(err, fd);
+        store__rollback(st);
+        struct kc_error e2 = {0};
+        store__audit_read_batched(st, who, action, rtype, rid && *rid ? rid : "-", "failure", fd, &e2);
         return rc;
     }
     if (rc == KC_OK && st->in_tx) {

@@ -7,12 +7,14 @@
  * in it (no data without its audit entry).  One queue per database per process. */
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store_int.h"
 
 struct pending {
     char user[64], role[32], source[64], action[16], rtype[32], rid[64], detail[STORE_TEXT_MAX];
+    char outcome[8];
     int done, rc;
     char msg[KC_ERROR_MSG_MAX];
     struct pending *next;
@@ -27,6 +29,13 @@ static struct queue {
     pthread_cond_t cv;
 } queues[MAX_QUEUES];
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static long n_batches, n_entries; /* under mu; printed at exit when KC_AUDIT_STATS is set */
+
+static void print_stats(void)
+{
+    fprintf(stderr, "audit group commit: %ld entries in %ld batches (%.2f per batch)\n", n_entries,
+            n_batches, n_batches ? (double)n_entries / (double)n_batches : 0.0);
+}
 
 static struct queue *queue_for(const struct store *st)
 {
@@ -49,7 +58,7 @@ static int commit_batch(struct store *st, struct pending **batch, int n, struct 
     for (int i = 0; !rc && i < n; i++) {
         struct pending *p = batch[i];
         struct store_actor who = {p->user, p->role, p->source};
-        rc = store__audit_append(st, &who, p->action, p->rtype, p->rid, "success", p->detail, err);
+        rc = store__audit_append(st, &who, p->action, p->rtype, p->rid, p->outcome, p->detail, err);
     }
     if (!rc) rc = store__commit(st, err);
     if (rc) store__rollback(st);
@@ -57,8 +66,8 @@ static int commit_batch(struct store *st, struct pending **batch, int n, struct 
 }
 
 int store__audit_read_batched(struct store *st, const struct store_actor *who, const char *action,
-                              const char *rtype, const char *rid, const char *detail,
-                              struct kc_error *err)
+                              const char *rtype, const char *rid, const char *outcome,
+                              const char *detail, struct kc_error *err)
 {
     struct pending me;
     memset(&me, 0, sizeof me);
@@ -69,6 +78,7 @@ int store__audit_read_batched(struct store *st, const struct store_actor *who, c
     snprintf(me.rtype, sizeof me.rtype, "%s", rtype);
     snprintf(me.rid, sizeof me.rid, "%s", rid);
     snprintf(me.detail, sizeof me.detail, "%s", detail ? detail : "");
+    snprintf(me.outcome, sizeof me.outcome, "%s", outcome);
 
     pthread_mutex_lock(&mu);
     struct queue *q = queue_for(st);
@@ -91,6 +101,8 @@ int store__audit_read_batched(struct store *st, const struct store_actor *who, c
                 q->head = q->head->next;
             }
             if (!q->head) q->tail = NULL;
+            if (n_batches++ == 0 && getenv("KC_AUDIT_STATS")) atexit(print_stats);
+            n_entries += n;
             pthread_mutex_unlock(&mu);
             struct kc_error e = {0};
             int rc = commit_batch(st, batch, n, &e);

@@ -125,8 +125,8 @@ int store__check_actor(const struct store_actor *who, struct kc_error *err);
 /* The audit entry of a successful read, group-committed with concurrent reads of the same
  * database (audit_batch.c); returns once it is durable.  No transaction may be open on st. */
 int store__audit_read_batched(struct store *st, const struct store_actor *who, const char *action,
-                              const char *rtype, const char *rid, const char *detail,
-                              struct kc_error *err);
+                              const char *rtype, const char *rid, const char *outcome,
+                              const char *detail, struct kc_error *err);
 
 /* Keyed BLAKE2b-256 over a canonical encoding (netstrings of the fields in a fixed order),
  * chained to prev_hex.  domain separates the audit and ledger chains. */
