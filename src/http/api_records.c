@@ -96,13 +96,12 @@ int api_patients_get(struct api_req *r)
     int64_t id;
     if (api_param_id(r, 0, &id)) return r->status;
     struct store_patient p;
+    double w = 0, h = 0;
     struct kc_error err = {0};
-    if (store_patient_get(r->st, &r->actor, id, NULL, &p, &err)) return api_from_error(r, &err);
+    if (store_patient_summary(r->st, &r->actor, id, &p, &w, &h, &err)) return api_from_error(r, &err);
     json_t *out = patient_json(&p);
-    double w;
-    struct kc_error e2 = {0};
-    if (store_patient_weight_latest(r->st, &r->actor, id, &w, &e2) == 0)
-        json_object_set_new(out, "weight_kg", json_real(w));
+    if (w > 0) json_object_set_new(out, "weight_kg", json_real(w));
+    if (h > 0) json_object_set_new(out, "height_cm", json_real(h));
     return api_json(r, 200, out);
 }
 

@@ -326,6 +326,11 @@ struct store_dose_row {
 int store_dose_list(struct store *st, const struct store_actor *who, int64_t patient_id,
                     int64_t session_id, int (*fn)(void *ctx, const struct store_dose_row *d),
                     void *ctx, struct kc_error *err);
+/* A patient with the latest weight and height (0 when none recorded), in ONE audited read:
+ * what a screen showing the patient needs. */
+int store_patient_summary(struct store *st, const struct store_actor *who, int64_t id,
+                          struct store_patient *out, double *weight_kg, double *height_cm,
+                          struct kc_error *err);
 /* A side effect seen in a session; severity "mild" | "moderate" | "severe". */
 int store_side_effect_add(struct store *st, const struct store_actor *who, int64_t session_id,
                           const char *at, const char *code, const char *severity,

@@ -320,3 +320,53 @@ int store_dose_list(struct store *st, const struct store_actor *who, int64_t pat
     snprintf(rid, sizeof rid, "%" PRId64, patient_id ? patient_id : session_id);
     return store__finish(st, rc, who, "read", "MedicationAdministration", rid, "list", err);
 }
+
+static int one_patient(void *ctx, const struct store_patient *p)
+{
+    *(struct store_patient *)ctx = *p;
+    return 0;
+}
+
+struct latest_weight {
+    double weight_kg, height_cm;
+    int found;
+};
+
+static int weight_row(void *c, const struct srow *r)
+{
+    struct latest_weight *w = c;
+    w->weight_kg = srow_real(r, 0);
+    w->height_cm = srow_text(r, 1) ? srow_real(r, 1) : 0.0;
+    w->found = 1;
+    return 0;
+}
+
+int store_patient_summary(struct store *st, const struct store_actor *who, int64_t id,
+                          struct store_patient *out, double *weight_kg, double *height_cm,
+                          struct kc_error *err)
+{
+    char rid[24];
+    int rc = store__check_actor(who, err);
+    if (rc) return rc;
+    snprintf(rid, sizeof rid, "%" PRId64, id);
+    struct store_patient p;
+    memset(&p, 0, sizeof p);
+    struct list_ctx x = {(void *)one_patient, &p, 0};
+    struct latest_weight w = {0, 0, 0};
+    struct sv a[] = {SV_I(id)};
+    if (!(rc = store__begin_read(st, err)))
+        rc = store__q(st,
+                      "SELECT id, mrn, family_name, given_name, birth_date, sex, phone, email, address, "
+                      "emergency_name, emergency_phone, created_at FROM patients WHERE id = ?",
+                      a, 1, patient_row, &x, err);
+    if (!rc && x.n == 0) rc = kc_error_set(err, KC_ENOTFOUND, "no patient %" PRId64, id);
+    if (!rc)
+        rc = store__q(st, "SELECT weight_kg, height_cm FROM patient_weights WHERE patient_id = ? "
+                          "ORDER BY at DESC, id DESC LIMIT 1", a, 1, weight_row, &w, err);
+    rc = store__finish(st, rc, who, "read", "Patient", rid, "with latest weight", err);
+    if (rc) return rc;
+    *out = p;
+    *weight_kg = w.found ? w.weight_kg : 0.0;
+    *height_cm = w.found ? w.height_cm : 0.0;
+    return KC_OK;
+}
