@@ -19,6 +19,11 @@ export async function launch() {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  // Anything the page's Content-Security-Policy blocked (an inline style or script would be a bug).
+  ctx.cspViolations = [];
+  const watch = (pg) => pg.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) ctx.cspViolations.push(m.text()); });
+  ctx.pages().forEach(watch);
+  ctx.on('page', watch);
   return ctx;
 }
 

@@ -89,3 +89,7 @@ test('keyboard only: sign in, back to the navigation, open a page', { skip }, as
   await ready(page);
   assert.equal(await page.locator('h1').textContent(), 'Patients');
 });
+
+test('nothing on these pages was blocked by the Content-Security-Policy', { skip }, () => {
+  assert.deepEqual(ctx.cspViolations, []);
+});

@@ -175,3 +175,7 @@ test('first load of each main page (reported)', { skip }, async (t) => {
   assert.equal(Object.keys(ms).length, pages.length);
   await logout();
 });
+
+test('nothing on these pages was blocked by the Content-Security-Policy', { skip }, () => {
+  assert.deepEqual(ctx.cspViolations, []);
+});
