@@ -5,10 +5,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "clinic/billing.h"
 #include "clinic/plausibility.h"
 #include "clinic/protocol.h"
 #include "clinic/scale.h"
 #include "http/api.h"
+#include "store/store_billing.h"
 
 #define MAX_VITALS_BATCH 1000
 
@@ -140,22 +142,39 @@ static json_t *session_json(const struct store_session *s)
 
 int api_sessions_create(struct api_req *r)
 {
-    static const char *const allowed[] = {"patient_id", "planned_at", "chair", "staff", NULL};
+    static const char *const allowed[] = {"patient_id", "planned_at", "chair", "staff", "service", NULL};
     json_t *o;
     if (api_body_object(r, allowed, &o)) return r->status;
     long long pid = 0;
-    const char *chair, *staff;
+    const char *chair, *staff, *service_name;
     char at[32];
     int bad = api_get_int(r, o, "patient_id", 1, 1, INT64_MAX, &pid) || get_time(r, o, "planned_at", at) ||
-              api_get_string(r, o, "chair", 1, 31, &chair) || api_get_string(r, o, "staff", 0, 63, &staff);
+              api_get_string(r, o, "chair", 1, 31, &chair) || api_get_string(r, o, "staff", 0, 63, &staff) ||
+              api_get_string(r, o, "service", 0, 15, &service_name);
+    struct kc_error err = {0};
+    enum bill_service service = BILL_SVC_IV;
+    if (!bad && service_name && bill_service_parse(service_name, &service, &err))
+        bad = api_error(r, 422, "service", "%s", err.msg);
     if (bad) {
         json_decref(o);
         return r->status;
     }
-    struct kc_error err = {0};
+    /* The scheduler's check (issue 10): a commercial payer's prior authorisation must cover the
+     * day, and esketamine needs REMS enrolment by then (store_bill_booking_check). */
+    char day[11];
+    snprintf(day, sizeof day, "%.10s", at);
+    int rc = store_bill_booking_check(r->st, &r->actor, pid, day, service, &err);
+    if (rc == KC_EDENIED) {
+        json_decref(o);
+        return api_error(r, 409, "patient_id", "cannot book: %s", err.msg);
+    }
+    if (rc) {
+        json_decref(o);
+        return api_from_error(r, &err);
+    }
     int64_t id = 0;
     struct store_session s;
-    int rc = store_session_plan(r->st, &r->actor, pid, at, chair, staff ? staff : "", &id, &err);
+    rc = store_session_plan(r->st, &r->actor, pid, at, chair, staff ? staff : "", &id, &err);
     if (!rc) rc = store_session_get(r->st, &r->actor, id, &s, &err);
     json_decref(o);
     if (rc) return api_from_error(r, &err);

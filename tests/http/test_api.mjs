@@ -332,3 +332,15 @@ test('doses: planned by the clinical core, recorded with the ledger, predicted b
   assert.equal(after.balance_ug, 500000 - 36250 - Math.round(0.9 * 72.5 * 1000));
   assert.equal((await as.desk.post(`/api/sessions/${sessionId}/doses`, body)).status, 403);
 });
+
+test('booking: esketamine sessions need REMS enrolment by the day (the scheduler\'s check)', async () => {
+  const p = await as.desk.post('/api/patients', { mrn: 'ESK-1', family_name: 'Esk', birth_date: '1975-01-01', sex: 'male' });
+  const refused = await as.desk.post('/api/sessions', { patient_id: p.json.id, chair: 'c2', planned_at: '2026-12-03T09:00:00Z', service: 'esketamine' });
+  assert.equal(refused.status, 409, JSON.stringify(refused.json));
+  assert.match(refused.json.error.message, /REMS/);
+  assert.equal((await as.desk.post('/api/sessions', { patient_id: p.json.id, chair: 'c2', service: 'laser' })).status, 422);
+  const enrol = await as.prescriber.post(`/api/patients/${p.json.id}/rems-enrolment`, { enrolled_on: '2026-12-01' });
+  assert.equal(enrol.status, 201, JSON.stringify(enrol.json));
+  const ok = await as.desk.post('/api/sessions', { patient_id: p.json.id, chair: 'c2', planned_at: '2026-12-03T09:00:00Z', service: 'esketamine' });
+  assert.equal(ok.status, 201, JSON.stringify(ok.json));
+});
