@@ -242,12 +242,8 @@ int cmd_pk_tci(int argc, char **argv)
                               "doses; --interval sets the grid)", bad[i]);
             goto fail;
         }
-    /* pk_cli_case_parse reads the patient options; it insists on a dose, so give it a dummy one
-     * (the controller computes the real doses). */
-    struct cli_opt *dose = (struct cli_opt *)cli_find(opts, nopts, "dose");
-    dose->count = 1;
-    dose->values[0] = "iv 1mg";
-    if ((rc = pk_cli_case_parse(opts, nopts, &c, &err))) goto fail;
+    /* the patient options only: the controller computes the doses, --interval sets the grid */
+    if ((rc = pk_cli_patient_parse(opts, nopts, &c, &err))) goto fail;
     if ((rc = pk_cli_individualize(m, &c, &ind, &notes, &err))) goto fail;
 
     tci_pump_default(&req.pump);

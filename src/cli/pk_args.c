@@ -66,8 +66,8 @@ static int parse_times_list(const char *text, struct pk_cli_case *c, struct kc_e
     return KC_OK;
 }
 
-int pk_cli_case_parse(const struct cli_opt *opts, size_t nopts, struct pk_cli_case *c,
-                      struct kc_error *err)
+int pk_cli_patient_parse(const struct cli_opt *opts, size_t nopts, struct pk_cli_case *c,
+                         struct kc_error *err)
 {
     memset(c, 0, sizeof *c);
     c->cov = (struct pk_covariates){NAN, NAN, NAN, PK_SEX_UNKNOWN, 0, 0};
@@ -88,36 +88,6 @@ int pk_cli_case_parse(const struct cli_opt *opts, size_t nopts, struct pk_cli_ca
     }
     c->cov.asian = cli_get(opts, nopts, "asian") != NULL;
     c->cov.japanese = cli_get(opts, nopts, "japanese") != NULL;
-
-    const struct cli_opt *dose = cli_find(opts, nopts, "dose");
-    if (!dose || dose->count == 0)
-        return kc_error_set(err, KC_EINVAL, "give at least one --dose, e.g. --dose \"iv 0.5mg/kg over 40min\"");
-    for (int i = 0; i < dose->count; i++) {
-        int rc = pk_dose_parse(dose->values[i], &c->doses[i], err);
-        if (rc) return kc_error_prefix(err, "--dose");
-        c->n_doses++;
-    }
-
-    const char *at = cli_get(opts, nopts, "at"), *step = cli_get(opts, nopts, "step");
-    const char *until = cli_get(opts, nopts, "until");
-    if (at && step) return kc_error_set(err, KC_EINVAL, "give either --step or --at, not both");
-    if (at) {
-        if (until) return kc_error_set(err, KC_EINVAL, "--until does not go with --at (the last --at time is the end)");
-        if (parse_times_list(at, c, err)) return err->code;
-    } else {
-        double t_end = 240.0, dt = 5.0;
-        if (until && kc_quantity_parse_as(until, KC_DIM_TIME, &t_end, err)) return kc_error_prefix(err, "--until");
-        if (step && kc_quantity_parse_as(step, KC_DIM_TIME, &dt, err)) return kc_error_prefix(err, "--step");
-        if (!(t_end > 0)) return kc_error_set(err, KC_EINVAL, "--until must be above zero");
-        if (t_end > 30 * 1440) return kc_error_set(err, KC_ERANGE, "--until: at most 30 days");
-        if (!(dt > 0)) return kc_error_set(err, KC_EINVAL, "--step must be above zero");
-        double n = floor(t_end / dt + 1e-9) + 1;
-        if (n > PK_CLI_MAX_TIMES)
-            return kc_error_set(err, KC_ELIMIT, "--step %s gives %.0f rows; at most %d", step, n, PK_CLI_MAX_TIMES);
-        for (long i = 0; i < (long)n; i++) c->times[c->n_times++] = (double)i * dt;
-        if (c->times[c->n_times - 1] < t_end - 1e-9 && c->n_times < PK_CLI_MAX_TIMES)
-            c->times[c->n_times++] = t_end;
-    }
 
     c->threshold_ng_per_ml = PK_CLI_DEFAULT_THRESHOLD;
     if ((v = cli_get(opts, nopts, "threshold")) &&
@@ -147,6 +117,43 @@ int pk_cli_case_parse(const struct cli_opt *opts, size_t nopts, struct pk_cli_ca
         else return kc_error_set(err, KC_EINVAL, "--engine '%s': expected auto, expo or expm", v);
     }
     return cli_format_parse(cli_get(opts, nopts, "format"), 7, &c->format, err);
+}
+
+int pk_cli_case_parse(const struct cli_opt *opts, size_t nopts, struct pk_cli_case *c,
+                      struct kc_error *err)
+{
+    int rc = pk_cli_patient_parse(opts, nopts, c, err);
+    if (rc) return rc;
+    const struct cli_opt *dose = cli_find(opts, nopts, "dose");
+    if (!dose || dose->count == 0)
+        return kc_error_set(err, KC_EINVAL, "give at least one --dose, e.g. --dose \"iv 0.5mg/kg over 40min\"");
+    for (int i = 0; i < dose->count; i++) {
+        if (pk_dose_parse(dose->values[i], &c->doses[i], err)) return kc_error_prefix(err, "--dose");
+        c->n_doses++;
+    }
+
+    const char *at = cli_get(opts, nopts, "at"), *step = cli_get(opts, nopts, "step");
+    const char *until = cli_get(opts, nopts, "until");
+    if (at && step) return kc_error_set(err, KC_EINVAL, "give either --step or --at, not both");
+    if (at) {
+        if (until) return kc_error_set(err, KC_EINVAL, "--until does not go with --at (the last --at time is the end)");
+        if (parse_times_list(at, c, err)) return err->code;
+    } else {
+        double t_end = 240.0, dt = 5.0;
+        if (until && kc_quantity_parse_as(until, KC_DIM_TIME, &t_end, err)) return kc_error_prefix(err, "--until");
+        if (step && kc_quantity_parse_as(step, KC_DIM_TIME, &dt, err)) return kc_error_prefix(err, "--step");
+        if (!(t_end > 0)) return kc_error_set(err, KC_EINVAL, "--until must be above zero");
+        if (t_end > 30 * 1440) return kc_error_set(err, KC_ERANGE, "--until: at most 30 days");
+        if (!(dt > 0)) return kc_error_set(err, KC_EINVAL, "--step must be above zero");
+        double n = floor(t_end / dt + 1e-9) + 1;
+        if (n > PK_CLI_MAX_TIMES)
+            return kc_error_set(err, KC_ELIMIT, "--step %s gives %.0f rows; at most %d", step, n, PK_CLI_MAX_TIMES);
+        for (long i = 0; i < (long)n; i++) c->times[c->n_times++] = (double)i * dt;
+        if (c->times[c->n_times - 1] < t_end - 1e-9 && c->n_times < PK_CLI_MAX_TIMES)
+            c->times[c->n_times++] = t_end;
+    }
+
+    return KC_OK;
 }
 
 int pk_cli_individualize(const struct pk_model *m, const struct pk_cli_case *c,

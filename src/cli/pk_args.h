@@ -31,7 +31,12 @@ struct pk_cli_case {
     enum cli_format format;
 };
 
-/* Reads the patient options into c.  Default grid: --until 240min, --step 5min. */
+/* Reads the patient options into c (covariates, --threshold, --ke0/--tpeak, --engine, --format);
+ * c is cleared first.  No doses and no time grid. */
+int pk_cli_patient_parse(const struct cli_opt *opts, size_t nopts, struct pk_cli_case *c,
+                         struct kc_error *err);
+/* pk_cli_patient_parse plus the doses (at least one --dose) and the output grid
+ * (default --until 240min, --step 5min; or --at). */
 int pk_cli_case_parse(const struct cli_opt *opts, size_t nopts, struct pk_cli_case *c,
                       struct kc_error *err);
 
