@@ -23,6 +23,11 @@
 #define PK__STATE_LEN 32
 #define PK__CACHE 4
 
+/* Relative separation under which two poles are treated as coincident: the partial-fraction
+ * coefficients grow like 1/separation and cancellation costs about eps/separation of accuracy,
+ * so 1e-5 keeps results within ~1e-11 relative.  Closer poles go to the matrix exponential. */
+#define PK__POLE_SEPARATION 1e-5
+
 /* Input ports.  Mammillary: 0 central, then one first-order depot per extravascular route
  * (port == route).  Perez-Ruixo: 0 central, 1 nasal depot, 2 swallowed gut depot (zero-order
  * input), 3 oral gut depot (zero-order input). */

@@ -7,10 +7,6 @@
 #include "pkpd/engine.h"
 
 
-/* Relative separation under which two poles are treated as coincident: the partial-fraction
- * coefficients grow like 1/separation and cancellation costs about eps/separation of accuracy,
- * so 1e-5 keeps results within ~1e-11 relative.  Closer poles go to the matrix exponential. */
-#define PK__POLE_SEPARATION 1e-5
 
 struct poly_ctx {
     int n;

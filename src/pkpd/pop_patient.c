@@ -59,7 +59,7 @@ struct fast {
 
 /* Poles and central-amount coefficients of a unit IV bolus, a_i = prod_m (k_m1 - l_i) /
  * prod_(j != i) (l_j - l_i) (Bailey & Shafer 1991; pkpd.md §3a), as the EXPO engine computes them
- * for port 0.  -1 when two poles are closer than the engine's 1e-5 relative separation: the
+ * for port 0.  -1 when two poles are closer than the engine's PK__POLE_SEPARATION: the
  * caller then uses the engine, which goes to the matrix exponential. */
 static int fast_poles(const struct pk_indiv *ind, struct fast *f)
 {
@@ -67,7 +67,7 @@ static int fast_poles(const struct pk_indiv *ind, struct fast *f)
     int n = pk_mammillary_lambdas(ind->n_cmt, ind->k10, ind->k12, ind->k13, ind->k21, ind->k31, f->pole);
     for (int i = 0; i < n; i++)
         for (int j = i + 1; j < n; j++)
-            if (!(fabs(f->pole[i] - f->pole[j]) >= 1e-5 * fmax(f->pole[i], f->pole[j]))) return -1;
+            if (!(fabs(f->pole[i] - f->pole[j]) >= PK__POLE_SEPARATION * fmax(f->pole[i], f->pole[j]))) return -1;
     for (int i = 0; i < n; i++) {
         double l = f->pole[i], num = 1.0, den = 1.0;
         if (n >= 2) num *= ind->k21 - l;
