@@ -51,6 +51,41 @@ int pk_model_n_eta(const struct pk_model *m)
     return m->structure == PK_STRUCT_PEREZ_RUIXO ? PR_N_ETA : 6;
 }
 
+/* Perez-Ruixo 2021 Table 3 IIV (as transcribed in nlmixr2lib), in PR_ETA_* order: CV for
+ * log-normal parameters; kmet's estimate is blank in the paper (none here); FRn's 70.8 is an SD
+ * on the logit scale. */
+static const struct {
+    const char *name;
+    double cv_or_sd;
+    int logit;
+} pr_iiv[PR_N_ETA] = {
+    [PR_ETA_VC] = {"Vc", 0.275, 0},     [PR_ETA_VP1] = {"Vp1", 0.493, 0},
+    [PR_ETA_QH] = {"Qh", 0.232, 0},     [PR_ETA_VH] = {"Vh", 0.346, 0},
+    [PR_ETA_KEL] = {"kel", 1.20, 0},    [PR_ETA_KMET] = {"kmet", 0.0, 0},
+    [PR_ETA_KAN] = {"ka,n", 0.615, 0},  [PR_ETA_KASW] = {"ka,sw", 1.32, 0},
+    [PR_ETA_KAPO] = {"ka,po", 1.32, 0}, [PR_ETA_FRN] = {"FRn", 0.708, 1},
+    [PR_ETA_VCN] = {"Vcn/F", 0.316, 0}, [PR_ETA_CLN] = {"CLn/F", 0.254, 0},
+};
+
+int pk_model_eta(const struct pk_model *m, int i, struct pk_eta_info *out, struct kc_error *err)
+{
+    if (i < 0 || i >= pk_model_n_eta(m))
+        return kc_error_set(err, KC_ERANGE, "model %s has no random effect %d", m->id, i);
+    if (m->structure == PK_STRUCT_PEREZ_RUIXO) {
+        double x = pr_iiv[i].cv_or_sd;
+        out->name = pr_iiv[i].name;
+        out->logit = pr_iiv[i].logit;
+        out->variance = pr_iiv[i].logit ? x * x : log(1.0 + x * x);
+        return KC_OK;
+    }
+    static const char *micro[6] = {"V1", "k10", "k12", "k13", "k21", "k31"};
+    static const char *clear[6] = {"V1", "V2", "V3", "CL", "Q2", "Q3"};
+    out->name = m->kind == PK_MICRO_PER_KG ? micro[i] : clear[i];
+    out->logit = 0;
+    out->variance = log(1.0 + m->omega_cv[i] * m->omega_cv[i]);
+    return KC_OK;
+}
+
 static double eta_or_zero(const double *eta, int i)
 {
     return eta ? eta[i] : 0.0;

@@ -151,6 +151,16 @@ const char *pk_confidence_name(enum pk_confidence c);
  * eta[0..n-1] when eta is non-NULL (log-normal on the parameter, logit for fractions). */
 int pk_model_n_eta(const struct pk_model *m);
 
+/* Random effect i (0 <= i < pk_model_n_eta) as published: its parameter's name and the variance of
+ * eta on its scale — ln(1 + CV^2) for log-normal parameters, SD^2 on the logit scale for
+ * fractions (logit = 1).  variance 0: no IIV published.  KC_ERANGE for i out of range. */
+struct pk_eta_info {
+    const char *name;
+    double variance;
+    int logit;
+};
+int pk_model_eta(const struct pk_model *m, int i, struct pk_eta_info *out, struct kc_error *err);
+
 /* Individualises model m for covariates cov.  A missing required covariate is KC_EINVAL naming
  * it; a covariate outside the model's published range adds a warning to notes (may be NULL).
  * ke0_override_per_min > 0 replaces the model's effect-site rate constant.  eta may be NULL

@@ -52,13 +52,6 @@ int pop_dist_parse(const char *text, double lo, double hi, struct pop_dist *out,
     return KC_OK;
 }
 
-/* Perez-Ruixo 2021 random effects in pk_individualize's order (model.c: Vc, Vp1, Qh, Vh, kel,
- * kmet, ka,n, ka,sw, ka,po, FRn, Vcn, CLn).  CVs from Table 3 as transcribed in nlmixr2lib (also
- * in models.c's parameter list); kmet's IIV is blank in the paper (0 here); FRn's 0.708 is the SD
- * on the logit scale, used as is. */
-static const double pr_cv[12] = {0.275, 0.493, 0.232, 0.346, 1.20, 0.0,
-                                 0.615, 1.32, 1.32, -1.0, 0.316, 0.254};
-#define PR_FRN_LOGIT_SD 0.708
 
 int pop_omega_for_model(const struct pk_model *m, double cv_all, int *n_eta, double *omega,
                         struct kc_error *err)
@@ -67,14 +60,12 @@ int pop_omega_for_model(const struct pk_model *m, double cv_all, int *n_eta, dou
     if (n > POP_MAX_ETA) return kc_error_set(err, KC_EUNSUPPORTED, "model %s has too many etas", m->id);
     memset(omega, 0, sizeof(double) * POP_MAX_ETA * POP_MAX_ETA);
     for (int i = 0; i < n; i++) {
-        double cv;
-        if (cv_all >= 0) cv = cv_all;
-        else if (m->structure == PK_STRUCT_PEREZ_RUIXO) cv = pr_cv[i];
-        else cv = m->omega_cv[i];
-        double var = cv < 0 ? PR_FRN_LOGIT_SD * PR_FRN_LOGIT_SD : log(1.0 + cv * cv);
-        if (cv_all >= 0 && m->structure == PK_STRUCT_PEREZ_RUIXO && pr_cv[i] < 0)
-            var = log(1.0 + cv * cv); /* the same SD on the logit scale */
-        omega[i * POP_MAX_ETA + i] = var;
+        /* the published IIV (model.c), or one CV for every parameter (the same value on the
+         * logit scale for fractions) */
+        struct pk_eta_info info;
+        int rc = pk_model_eta(m, i, &info, err);
+        if (rc) return rc;
+        omega[i * POP_MAX_ETA + i] = cv_all >= 0 ? log(1.0 + cv_all * cv_all) : info.variance;
     }
     *n_eta = n;
     return KC_OK;

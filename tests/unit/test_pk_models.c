@@ -303,6 +303,42 @@ static void model_lookup_and_covariates(void **state)
     }
 }
 
+/* The published IIV as variances of eta: Perez-Ruixo 2021 Table 3 as omega^2 in nlmixr2lib
+ * (Vc 0.0730, Vp1 0.218, Qh 0.0524, Vh 0.113, kel 0.892, ka,n 0.319, ka,sw 1.009, FRn 0.501 on the
+ * logit scale, Vcn 0.0955, CLn 0.0625); Herd 2007 BSV 64% on V1 -> ln(1 + 0.64^2). */
+static void published_iiv_as_variances(void **state)
+{
+    (void)state;
+    const struct pk_model *pr, *herd, *domino;
+    pk_model_find("perezruixo2021", &pr, NULL);
+    pk_model_find("herd2007", &herd, NULL);
+    pk_model_find("domino1984", &domino, NULL);
+    struct {
+        const char *name;
+        double var;
+    } want[] = {{"Vc", 0.0730}, {"Vp1", 0.218}, {"Qh", 0.0524}, {"Vh", 0.113}, {"kel", 0.892},
+                {"ka,n", 0.319}, {"ka,sw", 1.009}, {"FRn", 0.501}, {"Vcn/F", 0.0955}, {"CLn/F", 0.0625}};
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+        int found = 0;
+        for (int i = 0; i < pk_model_n_eta(pr); i++) {
+            struct pk_eta_info e;
+            assert_int_equal(pk_model_eta(pr, i, &e, NULL), 0);
+            if (strcmp(e.name, want[k].name) == 0) {
+                found = 1;
+                assert_rel(e.variance, want[k].var, 0.01, want[k].name); /* 3 digits as printed */
+                assert_int_equal(e.logit, strcmp(e.name, "FRn") == 0);
+            }
+        }
+        assert_true(found);
+    }
+    struct pk_eta_info e;
+    assert_int_equal(pk_model_eta(herd, 0, &e, NULL), 0);
+    assert_rel(e.variance, log(1 + 0.64 * 0.64), 1e-12, "Herd V1");
+    assert_int_equal(pk_model_eta(domino, 0, &e, NULL), 0);
+    assert_true(e.variance == 0.0); /* no IIV published */
+    assert_int_equal(pk_model_eta(domino, 6, &e, NULL), KC_ERANGE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -322,6 +358,7 @@ int main(void)
         cmocka_unit_test(unit_conversions),
         cmocka_unit_test(perez_ruixo_covariates),
         cmocka_unit_test(model_lookup_and_covariates),
+        cmocka_unit_test(published_iiv_as_variances),
     };
     return cmocka_run_group_tests_name("pk_models", tests, NULL, NULL);
 }
