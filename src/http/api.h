@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "base/error.h"
 #include "clinic/roles.h"
@@ -77,6 +78,9 @@ int api_get_int(struct api_req *r, json_t *o, const char *key, int required, lon
                 long long max, long long *out);
 /* Route parameter i as a positive id, else a 404 response. */
 int api_param_id(struct api_req *r, int i, int64_t *id);
+/* t as UTC RFC 3339 to the second, e.g. 2026-11-23T13:29:42Z. */
+void api_time_text(time_t t, char out[32]);
+
 /* Query argument (?name=...) or NULL. */
 const char *api_query(struct api_req *r, const char *name);
 

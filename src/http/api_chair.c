@@ -35,10 +35,7 @@ int api_interventions_add(struct api_req *r)
                                           "repositioned, physician-called)", action);
     char now[32];
     if (!bad && !at) {
-        time_t t = time(NULL);
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        api_time_text(time(NULL), now);
         at = now;
     }
     struct kc_error err = {0};

@@ -32,9 +32,7 @@ static void iso_plus(const char *start, double minutes, char out[32])
     sscanf(start, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
-    time_t t = timegm(&tm) + (time_t)llround(minutes * 60);
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    api_time_text(timegm(&tm) + (time_t)llround(minutes * 60), out);
 }
 
 /* The predicted curve for the plan: Domino 1984 for racemic ketamine, Perez-Ruixo 2021 for
@@ -145,11 +143,7 @@ int api_doses_add(struct api_req *r)
     }
     char at[32], end[32];
     if (started) snprintf(at, sizeof at, "%s", started);
-    else {
-        struct tm tm;
-        gmtime_r(&now, &tm);
-        strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    }
+    else api_time_text(now, at);
     int infusion = plan.route == DOSE_ROUTE_IV && plan.duration_min > 0;
     if (infusion) iso_plus(at, plan.duration_min, end);
     static const char *store_route[] = {[DOSE_ROUTE_IV] = "iv", [DOSE_ROUTE_IM] = "im", [DOSE_ROUTE_SC] = "sc",

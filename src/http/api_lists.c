@@ -224,10 +224,7 @@ int api_side_effects_add(struct api_req *r)
         bad = api_error(r, 422, "severity", "'severity' must be mild, moderate or severe");
     char now[32];
     if (!bad && !at) {
-        time_t t = time(NULL);
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        api_time_text(time(NULL), now);
         at = now;
     }
     struct kc_error err = {0};

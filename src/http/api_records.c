@@ -16,10 +16,7 @@
 
 static void now_rfc3339(char out[32])
 {
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    api_time_text(time(NULL), out);
 }
 
 /* YYYY-MM-DDTHH:MM:SS[.fff]Z or with an offset: the shape only; the store keeps the text. */

@@ -263,6 +263,13 @@ int api_param_id(struct api_req *r, int i, int64_t *id)
     return 0;
 }
 
+void api_time_text(time_t t, char out[32])
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 const char *api_query(struct api_req *r, const char *name)
 {
     return r->conn ? MHD_lookup_connection_value((struct MHD_Connection *)r->conn,
