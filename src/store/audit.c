@@ -76,11 +76,12 @@ int store__chain_set_head(struct store *st, const char *name, const char *hash_h
 }
 
 #define N_AUDIT_FIELDS 10
+#define AUDIT_DOMAIN "kc-audit-v1"
 
 static void audit_hash(const unsigned char *key, const char *prev, const char *const f[],
                        char out[STORE_HASH_HEX])
 {
-    store__hash_fields(key, "kc-audit-v1", prev, f, N_AUDIT_FIELDS, out);
+    store__hash_fields(key, AUDIT_DOMAIN, prev, f, N_AUDIT_FIELDS, out);
 }
 
 int store__audit_append(struct store *st, const struct store_actor *who, const char *action,
@@ -213,8 +214,7 @@ struct verify_ctx {
     char prev[STORE_HASH_HEX];
 };
 
-__attribute__((format(printf, 3, 4))) static int bad(struct store_verify *rep, int64_t seq,
-                                                      const char *fmt, ...)
+int store__verify_bad(struct store_verify *rep, int64_t seq, const char *fmt, ...)
 {
     va_list ap;
     rep->first_bad_seq = seq;
@@ -223,34 +223,44 @@ __attribute__((format(printf, 3, 4))) static int bad(struct store_verify *rep, i
     va_end(ap);
     return 1; /* stop */
 }
+#define bad store__verify_bad
+
+int store__verify_link(const struct store *st, const struct srow *r, const char *domain,
+                       int nfields, int prev_col, int64_t *expect, char prev[STORE_HASH_HEX],
+                       struct store_verify *rep)
+{
+    int64_t seq = srow_int(r, 0);
+    char seqtxt[24], hash[STORE_HASH_HEX];
+    const char *f[STORE_CHAIN_MAX_FIELDS];
+    if (nfields > STORE_CHAIN_MAX_FIELDS) return bad(rep, seq, "internal: too many chained fields");
+    if (seq != *expect)
+        return bad(rep, *expect, "entry %" PRId64 " is missing (deleted or reordered)", *expect);
+    snprintf(seqtxt, sizeof seqtxt, "%" PRId64, seq);
+    f[0] = seqtxt;
+    for (int i = 1; i < nfields; i++) {
+        f[i] = srow_text(r, i);
+        if (!f[i]) f[i] = "";
+    }
+    const char *row_prev = srow_text(r, prev_col), *stored = srow_text(r, prev_col + 1);
+    if (!row_prev || strcmp(row_prev, prev) != 0)
+        return bad(rep, seq, "its prev_hash does not match the hash of entry %" PRId64
+                   " (an entry was removed, inserted or replaced)", seq - 1);
+    store__hash_fields(st->key, domain, prev, f, nfields, hash);
+    if (!stored || sodium_memcmp(hash, stored, STORE_HASH_HEX - 1) != 0)
+        return bad(rep, seq, "its content does not match its hash (edited after it was "
+                   "written, or written with another audit key)");
+    memcpy(prev, stored, STORE_HASH_HEX);
+    (*expect)++;
+    return 0;
+}
 
 static int verify_row(void *ctx, const struct srow *r)
 {
     struct verify_ctx *v = ctx;
-    int64_t seq = srow_int(r, 0);
-    char seqtxt[24], hash[STORE_HASH_HEX];
-    const char *f[N_AUDIT_FIELDS];
-    if (seq != v->expect)
-        return bad(v->rep, v->expect, "entry %" PRId64 " is missing (deleted or reordered)",
-                   v->expect);
-    snprintf(seqtxt, sizeof seqtxt, "%" PRId64, seq);
-    f[0] = seqtxt;
-    for (int i = 1; i < N_AUDIT_FIELDS; i++) {
-        f[i] = srow_text(r, i);
-        if (!f[i]) f[i] = "";
-    }
-    const char *prev = srow_text(r, 10), *stored = srow_text(r, 11);
-    if (!prev || strcmp(prev, v->prev) != 0)
-        return bad(v->rep, seq, "its prev_hash does not match the hash of entry %" PRId64
-                   " (an entry was removed, inserted or replaced)", seq - 1);
-    audit_hash(v->st->key, v->prev, f, hash);
-    if (!stored || sodium_memcmp(hash, stored, STORE_HASH_HEX - 1) != 0)
-        return bad(v->rep, seq, "its content does not match its hash (edited after it was "
-                   "written, or written with another audit key)");
-    memcpy(v->prev, stored, STORE_HASH_HEX);
-    v->rep->checked++;
-    v->expect++;
-    return 0;
+    int rc = store__verify_link(v->st, r, AUDIT_DOMAIN, N_AUDIT_FIELDS, 10, &v->expect, v->prev,
+                                v->rep);
+    if (!rc) v->rep->checked++;
+    return rc;
 }
 
 int store__begin_snapshot(struct store *st, struct kc_error *err)

@@ -82,16 +82,7 @@ struct verify_ctx {
     size_t n, cap;
 };
 
-__attribute__((format(printf, 3, 4))) static int bad(struct store_verify *rep, int64_t seq,
-                                                      const char *fmt, ...)
-{
-    va_list ap;
-    rep->first_bad_seq = seq;
-    va_start(ap, fmt);
-    vsnprintf(rep->reason, sizeof rep->reason, fmt, ap);
-    va_end(ap);
-    return 1;
-}
+#define bad store__verify_bad
 
 static struct bal *lookup(struct verify_ctx *v, const char *drug, const char *lot,
                           const char *loc)
@@ -143,32 +134,15 @@ static int verify_row(void *ctx, const struct srow *r)
 {
     struct verify_ctx *v = ctx;
     struct store_ledger_row x;
-    char hash[STORE_HASH_HEX], seqtxt[24];
-    const char *f[LEDGER_HASH_FIELDS];
     int64_t seq = srow_int(r, 0);
-    if (seq != v->expect)
-        return bad(v->rep, v->expect, "entry %" PRId64 " is missing (deleted or reordered)",
-                   v->expect);
-    snprintf(seqtxt, sizeof seqtxt, "%" PRId64, seq);
-    f[0] = seqtxt;
-    for (int i = 1; i < LEDGER_HASH_FIELDS; i++) {
-        f[i] = srow_text(r, i);
-        if (!f[i]) f[i] = "";
-    }
-    const char *prev = srow_text(r, 18), *stored = srow_text(r, 19);
-    if (!prev || strcmp(prev, v->prev) != 0)
-        return bad(v->rep, seq, "its prev_hash does not match the hash of entry %" PRId64
-                   " (an entry was removed, inserted or replaced)", seq - 1);
-    store__ledger_hash(v->st->key, v->prev, f, hash);
-    if (!stored || sodium_memcmp(hash, stored, STORE_HASH_HEX - 1) != 0)
-        return bad(v->rep, seq, "its content does not match its hash (edited after it was "
-                   "written, or written with another audit key)");
-    if (fill_row(r, &x, v->err)) return bad(v->rep, seq, "%s", v->err->msg);
-    int rc = replay(v, &x, srow_int(r, 8));
+    /* the hash chain first (as for the audit log), then the entry replayed through the rules */
+    int rc = store__verify_link(v->st, r, LEDGER_DOMAIN, LEDGER_HASH_FIELDS, 18, &v->expect,
+                                v->prev, v->rep);
     if (rc) return rc;
-    memcpy(v->prev, stored, STORE_HASH_HEX);
+    if (fill_row(r, &x, v->err)) return bad(v->rep, seq, "%s", v->err->msg);
+    rc = replay(v, &x, srow_int(r, 8));
+    if (rc) return rc;
     v->rep->checked++;
-    v->expect++;
     return 0;
 }
 

@@ -135,6 +135,17 @@ void store__hash_fields(const unsigned char key[STORE_KEY_BYTES], const char *do
                         char out_hex[STORE_HASH_HEX]);
 /* Advances chain `name` inside the open transaction: locks its head row, returns the new seq and
  * the previous hash; store__chain_set_head stores the new head hash. */
+/* Verify helpers shared by the audit log and the ledger.  store__verify_bad records the first bad
+ * seq and the reason in rep and returns 1 (stop the walk).  store__verify_link checks one entry
+ * of a chain: its seq (column 0) is *expect, its prev_hash (column prev_col) equals prev, and its
+ * stored hash (column prev_col + 1) is the keyed hash under domain of its seq and columns
+ * 1..nfields-1 chained to prev; then advances *expect and prev.  0, or 1 with rep filled. */
+#define STORE_CHAIN_MAX_FIELDS 32
+int store__verify_bad(struct store_verify *rep, int64_t seq, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int store__verify_link(const struct store *st, const struct srow *r, const char *domain,
+                       int nfields, int prev_col, int64_t *expect, char prev[STORE_HASH_HEX],
+                       struct store_verify *rep);
 int store__chain_next(struct store *st, const char *name, int64_t *seq,
                       char prev_hex[STORE_HASH_HEX], struct kc_error *err);
 int store__chain_set_head(struct store *st, const char *name, const char *hash_hex,

@@ -11,7 +11,7 @@
 void store__ledger_hash(const unsigned char *key, const char *prev,
                         const char *const f[LEDGER_HASH_FIELDS], char out[STORE_HASH_HEX])
 {
-    store__hash_fields(key, "kc-ledger-v1", prev, f, LEDGER_HASH_FIELDS, out);
+    store__hash_fields(key, LEDGER_DOMAIN, prev, f, LEDGER_HASH_FIELDS, out);
 }
 
 static int check_event_text(const struct ledger_event *ev, struct kc_error *err)

@@ -24,6 +24,7 @@ static inline int store__ledger_append(struct store *st, const struct ledger_eve
 int store__begin_snapshot(struct store *st, struct kc_error *err);
 
 #define LEDGER_HASH_FIELDS 18
+#define LEDGER_DOMAIN "kc-ledger-v1" /* separates the ledger chain from the audit chain */
 /* Columns of ledger_entries in hash order, then prev_hash and hash. */
 #define LEDGER_COLS "seq, at, kind, drug, lot, location, to_location, qty_ug, delta_ug, " \
                     "balance_after_ug, to_balance_after_ug, supplier, user_name, witness, " \
