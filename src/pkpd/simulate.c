@@ -134,6 +134,7 @@ struct sum_ctx {
     double above_since;   /* time Cp rose above level, NAN when below */
     double last_down;     /* last downward crossing at or after the last input end */
     int peak_is_event;
+    int peak_open; /* the point after the peak candidate not yet visited */
 };
 
 static int visit_summary(void *ctx, double t, const struct pk__state *s, const double *rate,
@@ -143,6 +144,12 @@ static int visit_summary(void *ctx, double t, const struct pk__state *s, const d
     struct pk_summary *sum = c->sum;
     struct pk_point p;
     pk__engine_read(c->eng, s, &p);
+    if (c->peak_open) {
+        /* the search interval ends at this point: rates are constant from the point before the
+         * candidate up to here (the candidate is no event), but need not be beyond */
+        c->peak_span = t - c->peak_t0;
+        c->peak_open = 0;
+    }
     if (p.cp_ng_per_ml > sum->cmax_ng_per_ml) {
         sum->cmax_ng_per_ml = p.cp_ng_per_ml;
         sum->tmax_min = t;
@@ -152,7 +159,8 @@ static int visit_summary(void *ctx, double t, const struct pk__state *s, const d
             c->peak_t0 = c->t_prev;
             c->peak_s = c->s_prev;
             memcpy(c->peak_rate, c->rate_prev, sizeof c->peak_rate);
-            c->peak_span = 2.0 * (t - c->t_prev);
+            c->peak_span = t - c->t_prev; /* widened to the next point when it is visited */
+            c->peak_open = 1;
         }
     }
     if (p.ce_ng_per_ml > sum->ce_max_ng_per_ml) {
