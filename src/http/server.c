@@ -21,6 +21,13 @@ int http__bearer(struct http_server *s, const char *header, char *user, int *rol
 int http__static(struct http_server *s, struct MHD_Connection *c, const char *url, int *status);
 
 struct conn {
+    struct MHD_Connection *mhd;
+    struct http_server *srv;
+    /* a response held (connection suspended) until the audit entries of its reads are durable */
+    struct api_req *held;
+    char ip[64];
+    int audit_rc;
+    char audit_msg[KC_ERROR_MSG_MAX + 64];
     char *body;
     size_t len, cap;
     int too_big;
@@ -156,6 +163,44 @@ static int authorize(struct http_server *s, struct MHD_Connection *c, const stru
     return 0;
 }
 
+static enum MHD_Result respond(struct http_server *s, struct MHD_Connection *c, struct conn *cc,
+                               struct api_req *r, const char *ip)
+{
+    enum MHD_Result ok = send_json(s, c, r);
+    cc->status = r->status;
+    log_request(s, r->method, r->path, r, cc, ip);
+    json_decref(r->resp);
+    r->resp = NULL;
+    return ok;
+}
+
+/* On the audit writer's thread: the entries of a held response are committed (or failed). */
+static void audit_done(void *arg, int rc, const char *msg)
+{
+    struct conn *cc = arg;
+    cc->audit_rc = rc;
+    if (rc) snprintf(cc->audit_msg, sizeof cc->audit_msg, "%s", msg);
+    MHD_resume_connection(cc->mhd);
+}
+
+/* The connection is resumed: send the held response, or, if its reads could not be audited, an
+ * error in its place (no patient data without its audit entry). */
+static enum MHD_Result release_held(struct http_server *s, struct MHD_Connection *c, struct conn *cc)
+{
+    struct api_req *r = cc->held;
+    cc->held = NULL;
+    if (cc->audit_rc && r->status < 400) {
+        json_decref(r->resp);
+        r->resp = NULL;
+        r->n_extra = 0;
+        r->content_type = NULL;
+        api_error(r, 500, NULL, "%s", cc->audit_msg);
+    }
+    enum MHD_Result ok = respond(s, c, cc, r, cc->ip);
+    free(r);
+    return ok;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **con_cls)
@@ -204,6 +249,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return MHD_YES;
     }
     if (cc->rejected) return MHD_YES;
+    if (cc->held) return release_held(s, c, cc);
     if (cc->too_big) {
         cc->status = 413;
         return quick_error(s, c, 413, "request body larger than %s bytes", "the server's limit");
@@ -238,15 +284,40 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         r.actor.role = r.role >= 0 ? roles_name((enum kc_role)r.role) : "none";
         r.actor.source = ip;
         r.st = http_store_take(s);
+        /* Reads only queue their audit entries; they are committed below before anything of the
+         * response leaves. */
+        store_audit_defer(r.st, 1);
         rt->fn(&r);
-        http_store_give(s, r.st);
         if (!r.status) api_error(&r, 500, NULL, "%s", "handler produced no response");
+        store_audit_defer(r.st, 0);
+        if (store_audit_pending(r.st) && s->audit_writer) {
+            struct api_req *held = malloc(sizeof *held);
+            if (held) {
+                /* Hold the response; the audit writer resumes the connection (audit_done). */
+                *held = r;
+                memset(&held->actor, 0, sizeof held->actor); /* pointed into r */
+                held->st = NULL;
+                held->source = cc->ip;
+                snprintf(cc->ip, sizeof cc->ip, "%s", ip);
+                cc->held = held;
+                cc->mhd = c;
+                cc->srv = s;
+                MHD_suspend_connection(c);
+                store_audit_submit(s->audit_writer, r.st, audit_done, cc);
+                http_store_give(s, r.st);
+                return MHD_YES;
+            }
+        }
+        struct kc_error e = {0};
+        if (store_audit_flush(r.st, &e) && r.status < 400) {
+            json_decref(r.resp);
+            r.resp = NULL;
+            r.n_extra = 0;
+            api_error(&r, 500, NULL, "%s", e.msg);
+        }
+        http_store_give(s, r.st);
     }
-    enum MHD_Result ok = send_json(s, c, &r);
-    cc->status = r.status;
-    log_request(s, method, url, &r, cc, ip);
-    json_decref(r.resp);
-    return ok;
+    return respond(s, c, cc, &r, ip);
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -257,6 +328,10 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     struct conn *cc = *con_cls;
     if (!cc) return;
     if (cc->counted) atomic_fetch_sub(&s->in_flight, 1);
+    if (cc->held) {
+        json_decref(cc->held->resp);
+        free(cc->held);
+    }
     free(cc->body);
     free(cc);
     *con_cls = NULL;
@@ -358,7 +433,13 @@ int http_serve(const struct http_options *opt, struct kc_error *err)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    /* The audit writer: its own connection, started before the first request. */
+    rc = store_open(&so, &s.audit_st, err);
+    if (!rc) rc = store_audit_writer_start(s.audit_st, &s.audit_writer, err);
+    if (rc) goto out;
+
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     if (cert) flags |= MHD_USE_TLS;
     d = MHD_start_daemon(flags, 0, NULL, NULL, handle, &s,
                          MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
@@ -404,12 +485,19 @@ int http_serve(const struct http_options *opt, struct kc_error *err)
     /* Stop accepting, let requests in flight finish (10 s at most), then stop. */
     MHD_quiesce_daemon(d);
     for (int i = 0; i < 1000 && atomic_load(&s.in_flight) > 0; i++) usleep(10000);
+    /* Commits what is still queued and resumes every held response (none may stay suspended
+     * when the daemon stops), then gives them a moment to go out. */
+    store_audit_writer_stop(s.audit_writer);
+    s.audit_writer = NULL;
+    for (int i = 0; i < 100 && atomic_load(&s.in_flight) > 0; i++) usleep(10000);
     MHD_stop_daemon(d);
     d = NULL;
     rc = KC_OK;
 out:
     hl7_listener_stop(hl7);
+    store_audit_writer_stop(s.audit_writer);
     if (d) MHD_stop_daemon(d);
+    store_close(s.audit_st);
     for (int i = 0; i < s.pool_n; i++) store_close(s.pool[i]);
     auth_free(s.auth);
     free(cert);

@@ -24,6 +24,9 @@ struct http_server {
     atomic_long request_seq;
     pthread_mutex_t log_mu;
     FILE *log;
+    /* commits the audit entries of reads while their responses wait (audit_batch.c) */
+    struct store *audit_st;
+    struct store_audit_writer *audit_writer;
 };
 
 struct store *http_store_take(struct http_server *s);

@@ -117,6 +117,7 @@ void store_close(struct store *st)
 {
     if (!st) return;
     if (st->in_tx) st->drv->rollback(st);
+    store__audit_deferred_free(st);
     st->drv->close(st);
     memset(st->key, 0, sizeof st->key);
     free(st);

@@ -190,6 +190,35 @@ int store_audit_list(struct store *st, int64_t after_seq, int64_t limit,
                      int (*fn)(void *ctx, const struct store_audit_entry *e), void *ctx,
                      struct kc_error *err);
 
+/* ---- deferred read audit --------------------------------------------------------------------
+ * Every read of patient data is audited, durably, before its data leaves the process.  A plain
+ * caller gets that inside each read call (the entry is group-committed with other reads finishing
+ * at the same time).  A server that can hold a response instead turns deferral on for a
+ * connection: each read then only queues its entry on st, and the server commits the queue with
+ * store_audit_flush (blocking) or hands it to an audit writer thread with store_audit_submit and
+ * sends the response from the done callback, so no worker thread waits for the disk. */
+void store_audit_defer(struct store *st, int on);
+/* Entries queued on st and not yet flushed or submitted. */
+int store_audit_pending(const struct store *st);
+/* Commits st's queued entries (group commit); returns once they are durable.  On failure the
+ * data read must not be released. */
+int store_audit_flush(struct store *st, struct kc_error *err);
+
+/* A thread that appends submitted entries in batches, one transaction per batch, on its own
+ * connection conn (borrowed until store_audit_writer_stop returns; opened on the same database). */
+struct store_audit_writer;
+int store_audit_writer_start(struct store *conn, struct store_audit_writer **out,
+                             struct kc_error *err);
+/* Called on the writer thread once all entries of one submission are committed (rc 0) or have
+ * failed (rc and a message): only then may the data they audit be released. */
+typedef void (*store_audit_done_fn)(void *arg, int rc, const char *msg);
+/* Moves st's queued entries to the writer; done(arg, ...) is called exactly once, on the writer
+ * thread, or before this returns when nothing was queued or memory ran out. */
+void store_audit_submit(struct store_audit_writer *w, struct store *st, store_audit_done_fn done,
+                        void *arg);
+/* Commits what is queued, calls its callbacks, stops the thread.  NULL is ignored. */
+void store_audit_writer_stop(struct store_audit_writer *w);
+
 struct store_verify {
     int64_t checked;        /* entries whose hash was recomputed */
     int64_t first_bad_seq;  /* 0 when the chain is intact */

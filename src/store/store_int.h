@@ -76,6 +76,9 @@ struct store {
     char path[1024];        /* SQLite file path ("" for PostgreSQL) */
     char url[1024];         /* as given (PostgreSQL: connection URI) */
     unsigned char key[STORE_KEY_BYTES];
+    /* store_audit_defer: read audit entries kept here until flushed or submitted (audit_batch.c) */
+    int audit_defer, n_deferred;
+    struct store__pending *deferred, *deferred_tail;
 };
 
 /* Row accessors. */
@@ -121,9 +124,12 @@ void store__audit_failure(struct store *st, const struct store_actor *who, const
  * final status. */
 int store__finish(struct store *st, int rc, const struct store_actor *who, const char *action,
                   const char *rtype, const char *rid, const char *detail, struct kc_error *err);
+/* Frees entries still deferred on st (store_close). */
+void store__audit_deferred_free(struct store *st);
 int store__check_actor(const struct store_actor *who, struct kc_error *err);
-/* The audit entry of a successful read, group-committed with concurrent reads of the same
- * database (audit_batch.c); returns once it is durable.  No transaction may be open on st. */
+/* The audit entry of a read, group-committed with concurrent reads of the same database
+ * (audit_batch.c); returns once it is durable.  No transaction may be open on st.  With
+ * store_audit_defer on, it is only kept on st (see store.h) and this returns at once. */
 int store__audit_read_batched(struct store *st, const struct store_actor *who, const char *action,
                               const char *rtype, const char *rid, const char *outcome,
                               const char *detail, struct kc_error *err);
