@@ -37,6 +37,10 @@ size=${#body}
 # nginx serving a static file of the same size
 mkdir -p "$tmp/www"
 printf '%s' "$body" >"$tmp/www/patient.json"
+# nginx's workers run as an unprivileged user: they must be able to read the file (a 403 would be
+# a cheaper response than the file and inflate the ceiling).
+chmod 755 "$tmp" "$tmp/www"
+chmod 644 "$tmp/www/patient.json"
 cat >"$tmp/nginx.conf" <<CONF
 worker_processes 2;
 pid $tmp/nginx.pid;
@@ -46,6 +50,8 @@ http { access_log off; server { listen 127.0.0.1:18089; root $tmp/www; } }
 CONF
 nginx -c "$tmp/nginx.conf"
 sleep 0.3
+got=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' http://127.0.0.1:18089/patient.json)
+[ "$got" = "200 $size" ] || { echo "bench: nginx answered '$got', expected '200 $size'" >&2; exit 1; }
 
 cat >"$tmp/read.lua" <<LUA
 wrk.headers["Authorization"] = "Bearer $token"
