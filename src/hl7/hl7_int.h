@@ -32,6 +32,8 @@ struct hl7_writer {
     struct store_actor who;
     struct store_hl7_msg *msgs; /* the batch being filed (MAX_BATCH, owned) */
     pthread_t thread;
+    void (*on_stored)(void *arg, long long session_id); /* listener.h */
+    void *on_stored_arg;
 };
 
 int hl7__writer_start(struct hl7_writer *w, const char *db_url, const char *audit_key,

@@ -164,6 +164,8 @@ int hl7_listener_start(const struct hl7_listener_options *opt, struct hl7_listen
     char source[64];
     snprintf(source, sizeof source, "hl7:%u", l->port);
     if ((rc = hl7__writer_start(&l->w, opt->db_url, opt->audit_key, source, err))) goto fail;
+    l->w.on_stored = opt->on_stored;
+    l->w.on_stored_arg = opt->on_stored_arg;
     if (pthread_create(&l->accept_thread, NULL, accept_main, l)) {
         hl7__writer_stop(&l->w);
         rc = kc_error_set(err, KC_EIO, "cannot start the HL7 accept thread");

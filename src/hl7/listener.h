@@ -19,6 +19,10 @@ struct hl7_listener_options {
     size_t max_message;         /* bytes of one frame (default HL7_MAX_MESSAGE) -> AR */
     unsigned frame_timeout_s;   /* a frame begun and not finished for this long: the connection
                                    is dropped and the partial frame discarded (default 60) */
+    /* Called on the writer thread after readings were committed into a session (the server
+     * wakes that session's live screens with it); NULL = none.  Must not block. */
+    void (*on_stored)(void *arg, long long session_id);
+    void *on_stored_arg;
 };
 
 struct hl7_listener;

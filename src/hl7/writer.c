@@ -57,6 +57,10 @@ static void *run(void *arg)
         if (!w->head) w->tail = NULL;
         pthread_mutex_unlock(&w->mu);
         file_batch(w, batch, n);
+        if (w->on_stored) /* committed: tell the live screens (before the ACKs go out) */
+            for (size_t i = 0; i < n; i++)
+                if (!batch[i]->rc && batch[i]->m.outcome == STORE_HL7_STORED && batch[i]->m.session_id)
+                    w->on_stored(w->on_stored_arg, (long long)batch[i]->m.session_id);
         pthread_mutex_lock(&w->mu);
         for (size_t i = 0; i < n; i++) batch[i]->done = 1;
         pthread_cond_broadcast(&w->done);

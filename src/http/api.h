@@ -36,6 +36,7 @@ struct api_req {
     struct store *st;                    /* a connection from the pool, for this request */
     /* response */
     int status;
+    int64_t stream_session, stream_after; /* set by api_events: answer with the event stream */
     json_t *resp;                        /* owned; NULL = empty body */
     const char *content_type;            /* default application/json */
     char extra_headers[API_MAX_HEADERS][2][256];
@@ -83,6 +84,12 @@ void api_time_text(time_t t, char out[32]);
 
 /* Query argument (?name=...) or NULL. */
 const char *api_query(struct api_req *r, const char *name);
+/* Request header or NULL. */
+const char *api_header_in(struct api_req *r, const char *name);
+/* A session's observations after observation id `after`, with the alarms of the whole session
+ * (src/clinic/vitals): the body of GET /api/sessions/:id/vitals and of the live "vitals" event.
+ * One audited read.  NULL with an error response set in r. */
+json_t *api_vitals_json(struct api_req *r, int64_t id, long long after);
 
 /* Handlers (api_*.c) */
 int api_login(struct api_req *r);
@@ -105,6 +112,7 @@ int api_ledger_balances(struct api_req *r);
 int api_patients_list(struct api_req *r);
 int api_sessions_list(struct api_req *r);
 int api_vitals_list(struct api_req *r);
+int api_events(struct api_req *r);
 int api_side_effects_list(struct api_req *r);
 int api_side_effects_add(struct api_req *r);
 int api_scales_list(struct api_req *r);

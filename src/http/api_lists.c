@@ -2,6 +2,7 @@
  * vitals with their alarms (src/clinic/vitals), side effects, and a patient's scale trajectory
  * with response and remission against the course baseline (src/clinic/scale). */
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -149,19 +150,17 @@ static int cmp_reading(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int api_vitals_list(struct api_req *r)
+json_t *api_vitals_json(struct api_req *r, int64_t id, long long after)
 {
-    int64_t id;
-    long long after = 0;
-    if (api_param_id(r, 0, &id) || query_int(r, "after", 0, INT64_MAX, &after)) return r->status;
     static _Thread_local struct vitals_reading rd[MAX_READINGS];
     static _Thread_local char at[MAX_READINGS][32];
     struct vit_ctx c = {json_array(), rd, at, 0, after, 0};
     struct kc_error err = {0};
-    /* alarms need the whole session; the rows returned are those after ?after= */
+    /* alarms need the whole session; the rows returned are those after `after` */
     if (store_vitals_list(r->st, &r->actor, id, 0, 0, vital_item, &c, &err)) {
         json_decref(c.rows);
-        return api_from_error(r, &err);
+        api_from_error(r, &err);
+        return NULL;
     }
     json_t *rows = json_array();
     size_t i;
@@ -186,8 +185,41 @@ int api_vitals_list(struct api_req *r)
                                                         "action", res.alarms[k].action ? res.alarms[k].action : "",
                                                         "source", res.alarms[k].source ? res.alarms[k].source : ""));
     }
-    return api_json(r, 200, json_pack("{s:I, s:o, s:o, s:I}", "session_id", (json_int_t)id, "observations", rows,
-                                      "alarms", alarms, "last_id", (json_int_t)c.last_id));
+    return json_pack("{s:I, s:o, s:o, s:I}", "session_id", (json_int_t)id, "observations", rows,
+                     "alarms", alarms, "last_id", (json_int_t)(c.last_id > after ? c.last_id : after));
+}
+
+int api_vitals_list(struct api_req *r)
+{
+    int64_t id;
+    long long after = 0;
+    if (api_param_id(r, 0, &id) || query_int(r, "after", 0, INT64_MAX, &after)) return r->status;
+    json_t *body = api_vitals_json(r, id, after);
+    return body ? api_json(r, 200, body) : r->status;
+}
+
+/* GET /api/sessions/:id/events: checks the session (an audited read), then server.c answers
+ * with the Server-Sent Events stream of events.c instead of a JSON body.  Last-Event-ID (sent
+ * by a reconnecting EventSource) or ?after= give the last observation id already seen. */
+int api_events(struct api_req *r)
+{
+    int64_t id;
+    long long after = 0;
+    if (api_param_id(r, 0, &id) || query_int(r, "after", 0, INT64_MAX, &after)) return r->status;
+    const char *last = api_header_in(r, "Last-Event-ID");
+    if (last && *last) {
+        char *end;
+        long long v = strtoll(last, &end, 10);
+        if (*end || v < 0) return api_error(r, 400, "Last-Event-ID", "%s", "Last-Event-ID must be an observation id");
+        after = v;
+    }
+    struct store_session s;
+    struct kc_error err = {0};
+    if (store_session_get(r->st, &r->actor, id, &s, &err)) return api_from_error(r, &err);
+    r->stream_session = id;
+    r->stream_after = after;
+    r->status = 200;
+    return 200;
 }
 
 static int side_effect_item(void *ctx, const struct store_side_effect_row *s)

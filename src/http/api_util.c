@@ -28,6 +28,7 @@ static const struct api_route routes[] = {
     {"POST", "/api/sessions/:id/vitals", KC_RES_VITALS, KC_ACT_WRITE, api_vitals_add},
     {"GET", "/api/sessions/:id/vitals/count", KC_RES_VITALS, KC_ACT_READ, api_vitals_count},
     {"GET", "/api/sessions/:id/vitals", KC_RES_VITALS, KC_ACT_READ, api_vitals_list},
+    {"GET", "/api/sessions/:id/events", KC_RES_VITALS, KC_ACT_READ, api_events},
     {"POST", "/api/sessions/:id/doses", KC_RES_DOSE, KC_ACT_WRITE, api_doses_add},
     {"GET", "/api/sessions/:id/side-effects", KC_RES_SESSION, KC_ACT_READ, api_side_effects_list},
     {"POST", "/api/sessions/:id/side-effects", KC_RES_SESSION, KC_ACT_WRITE, api_side_effects_add},
@@ -274,5 +275,12 @@ const char *api_query(struct api_req *r, const char *name)
 {
     return r->conn ? MHD_lookup_connection_value((struct MHD_Connection *)r->conn,
                                                  MHD_GET_ARGUMENT_KIND, name)
+                   : NULL;
+}
+
+const char *api_header_in(struct api_req *r, const char *name)
+{
+    return r->conn ? MHD_lookup_connection_value((struct MHD_Connection *)r->conn,
+                                                 MHD_HEADER_KIND, name)
                    : NULL;
 }

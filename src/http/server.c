@@ -14,6 +14,7 @@
 
 #include "hl7/listener.h"
 #include "http/api.h"
+#include "http/events.h"
 #include "http/server.h"
 
 int http__bootstrap(struct http_server *s, struct kc_error *err); /* bootstrap.c */
@@ -232,6 +233,45 @@ static enum MHD_Result release_held(struct http_server *s, struct MHD_Connection
     return ok;
 }
 
+/* A write to a session (POST /api/sessions/:id/...) wakes the live screens of that session. */
+static void notify_streams(struct http_server *s, const struct api_route *rt, const struct api_req *r)
+{
+    if (r->status < 200 || r->status >= 300 || strcmp(r->method, "POST") != 0 ||
+        strncmp(rt->pattern, "/api/sessions/:id/", 18) != 0 || r->n_params < 1)
+        return;
+    long long id = atoll(r->params[0]);
+    if (id > 0)
+        http_events_notify(s->events, id, rt->fn == api_vitals_add ? HTTP_EVENTS_VITALS : HTTP_EVENTS_SESSION);
+}
+
+/* GET /api/sessions/:id/events: api_events checked the session; its audit entry is committed
+ * (the stream's own reads are audited as they happen), then the stream takes the connection. */
+static enum MHD_Result open_stream(struct http_server *s, struct MHD_Connection *c, struct conn *cc,
+                                   struct api_req *r, const char *ip)
+{
+    struct kc_error e = {0};
+    int rc = store_audit_flush(r->st, &e);
+    http_store_give(s, r->st);
+    r->st = NULL;
+    if (rc) {
+        api_error(r, 500, NULL, "%s", e.msg);
+        return respond(s, c, cc, r, ip);
+    }
+    const char *authz = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    int bearer = authz && strncmp(authz, "Bearer ", 7) == 0;
+    enum MHD_Result ok = http_events_stream(s->events, c, r, bearer ? authz + 7 : cookie_token(c), bearer);
+    cc->status = 200;
+    log_request(s, r->method, r->path, r, cc, ip);
+    json_decref(r->resp);
+    r->resp = NULL;
+    return ok;
+}
+
+static void hl7_stored(void *arg, long long session_id)
+{
+    http_events_notify(arg, session_id, HTTP_EVENTS_VITALS);
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **con_cls)
@@ -321,6 +361,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         rt->fn(&r);
         if (!r.status) api_error(&r, 500, NULL, "%s", "handler produced no response");
         store_audit_defer(r.st, 0);
+        if (r.stream_session && r.status == 200) return open_stream(s, c, cc, &r, ip);
+        notify_streams(s, rt, &r);
         if (store_audit_pending(r.st) && s->audit_writer) {
             struct api_req *held = malloc(sizeof *held);
             if (held) {
@@ -467,6 +509,7 @@ int http_serve(const struct http_options *opt, struct kc_error *err)
     /* The audit writer: its own connection, started before the first request. */
     rc = store_open(&so, &s.audit_st, err);
     if (!rc) rc = store_audit_writer_start(s.audit_st, &s.audit_writer, err);
+    if (!rc) rc = http_events_new(&s, &s.events, err);
     if (rc) goto out;
 
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
@@ -487,7 +530,8 @@ int http_serve(const struct http_options *opt, struct kc_error *err)
     }
     if (s.opt.hl7_listen) { /* issue 9: its own threads and store connection */
         struct hl7_listener_options ho = {.listen = s.opt.hl7_listen, .db_url = s.opt.db_url,
-                                          .audit_key = s.opt.audit_key};
+                                          .audit_key = s.opt.audit_key,
+                                          .on_stored = hl7_stored, .on_stored_arg = s.events};
         if ((rc = hl7_listener_start(&ho, &hl7, err))) goto out;
         fprintf(stdout, "ketaclinic: HL7 MLLP listening on %.*s:%u\n",
                 (int)(strrchr(s.opt.hl7_listen, ':') - s.opt.hl7_listen), s.opt.hl7_listen,
@@ -521,6 +565,7 @@ int http_serve(const struct http_options *opt, struct kc_error *err)
     hl7 = NULL;
     /* Stop accepting, let requests in flight finish (10 s at most), then stop. */
     MHD_quiesce_daemon(d);
+    http_events_close(s.events); /* live streams end; their clients reconnect elsewhere/later */
     for (int i = 0; i < 1000 && atomic_load(&s.in_flight) > 0; i++) usleep(10000);
     /* Commits what is still queued and resumes every held response (none may stay suspended
      * when the daemon stops), then gives them a moment to go out. */
@@ -534,6 +579,7 @@ out:
     hl7_listener_stop(hl7);
     store_audit_writer_stop(s.audit_writer);
     if (d) MHD_stop_daemon(d);
+    http_events_free(s.events);
     fflush(s.log);
     store_close(s.audit_st);
     for (int i = 0; i < s.pool_n; i++) store_close(s.pool[i]);

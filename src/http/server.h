@@ -27,6 +27,7 @@ struct http_server {
     /* commits the audit entries of reads while their responses wait (audit_batch.c) */
     struct store *audit_st;
     struct store_audit_writer *audit_writer;
+    struct http_events *events; /* live streams of the chair screens (events.c) */
 };
 
 struct store *http_store_take(struct http_server *s);

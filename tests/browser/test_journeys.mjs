@@ -169,6 +169,11 @@ test('the nurse runs the session: dose, live vitals, alarm, side effect, dischar
   assert.match(await given.textContent(), /^Given: 35\.00 mg base \(35\.0 mL\) at 52\.5 mL\/h — dose #\d+, ledger entry #\d+\.$/);
   const bal = (await pharmacy.get('/api/ledger/balances')).json.balances.find((b) => b.lot === 'LOT-J');
   assert.equal(bal.balance_ug, 1000000 - 35000, 'the dose left the ledger with it');
+  // Live updates come over the session's event stream, not by asking again.
+  await page.locator('[data-testid="live"]', { hasText: 'Live' }).waitFor();
+  const vitalsGets = [];
+  const countGets = (req) => { if (req.method() === 'GET' && /\/vitals(\?|$)/.test(req.url())) vitalsGets.push(req.url()); };
+  page.on('request', countGets);
   // The bedside monitor streams readings through the API, as its gateway would.
   const monitor = new Client(srv.base);
   assert.equal((await monitor.login('nurse', pw)).status, 200);
@@ -185,6 +190,8 @@ test('the nurse runs the session: dose, live vitals, alarm, side effect, dischar
   await alarm.first().waitFor();
   assert.match(await page.locator('#alarm-banner').textContent(), /ALARM — chair-4/);
   assert.match(await alarm.first().textContent(), /206/);
+  page.off('request', countGets);
+  assert.deepEqual(vitalsGets, [], 'the readings and the alarm were pushed (Server-Sent Events), not polled');
   await shot(page, 'session-alarm');
   // alarms at a glance on Today, then back to the chair
   await page.getByRole('link', { name: 'Today' }).click();

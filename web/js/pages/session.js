@@ -1,7 +1,10 @@
 // session.js — the chair screen: checklist, dose and pump rate (from the signed plan, computed by
 // the server), live vitals with the predicted Cp/Ce, timers, one-tap side effects, alarms from
-// the server's clinical rules, discharge checklist, printable record.  Live updates: the page
-// asks GET /api/sessions/:id/vitals?after=<last id> every 2 s (see docs/ARCHITECTURE.md "web/").
+// the server's clinical rules, discharge checklist, printable record.  Live updates: after the
+// first GET /api/sessions/:id/vitals, the page listens to the session's Server-Sent Events stream
+// (GET /api/sessions/:id/events; src/http/events.h): new readings with the alarms, and "session"
+// when something else changed.  EventSource reconnects by itself (Last-Event-ID); where it is
+// missing the page falls back to asking every 2 s.
 import { get, post } from '../api.js';
 import { h, clear, field, select, check, table, badge, fmtTime, fmtDateTime, num, can, patientName, onSubmit } from '../dom.js';
 import { lineChart } from '../chart.js';
@@ -143,12 +146,16 @@ export async function render(main, { me, params, navigate }) {
     if (!can(me, 'vitals', 'read')) return;
     const pre = firstVitals;
     firstVitals = null;
-    const r = await (pre || get(`/api/sessions/${id}/vitals?after=${state.after}`));
+    applyVitals(await (pre || get(`/api/sessions/${id}/vitals?after=${state.after}`)));
+  }
+
+  function applyVitals(r) {
+    const fresh = r.observations.filter((o) => o.id > state.after); // a poll and a push may overlap
     const before = state.loud || 0;
     state.alarms = r.alarms;
-    if (r.observations.length) {
-      state.obs.push(...r.observations);
-      state.after = r.last_id;
+    if (fresh.length) {
+      state.obs.push(...fresh);
+      state.after = Math.max(state.after, r.last_id);
       const last = {};
       for (const o of state.obs) last[o.code] = o;
       clear(latest, CODES.filter((c) => last[c]).map((c) => [h('dt', {}, c.toUpperCase()), h('dd', { 'data-code': c }, `${num(last[c].value, 0)} ${last[c].unit}`)]));
@@ -191,16 +198,37 @@ export async function render(main, { me, params, navigate }) {
   }
   await Promise.all([poll(), effectsLoaded]);
   if (!state.obs.length) clear(chartEl, h('p', { class: 'muted' }, 'Waiting for the monitor…'));
-  let busy = false;
-  state.timers.push(setInterval(async () => {
-    if (busy) return;
-    busy = true;
-    try { await poll(); } catch { /* next tick */ } finally { busy = false; }
-  }, POLL_MS));
+  const liveEl = h('p', { class: 'muted small', 'data-testid': 'live', 'aria-live': 'polite' });
+  latest.after(liveEl);
+  if (can(me, 'vitals', 'read') && typeof EventSource === 'function') {
+    const es = new EventSource(`/api/sessions/${id}/events?after=${state.after}`);
+    state.es = es;
+    es.onopen = () => { liveEl.textContent = 'Live'; };
+    es.onerror = () => { if (!state.gone) liveEl.textContent = 'Reconnecting to live updates…'; };
+    es.addEventListener('vitals', (e) => applyVitals(JSON.parse(e.data)));
+    es.addEventListener('session', async () => {
+      effects.load().catch(() => {});
+      const now = await get(`/api/sessions/${id}`).catch(() => null);
+      if (now && now.status !== s.status && !state.gone) navigate(`/sessions/${id}`);
+    });
+    es.addEventListener('end', (e) => {
+      es.close();
+      liveEl.textContent = `Live updates stopped: ${JSON.parse(e.data).reason}`;
+    });
+  } else if (can(me, 'vitals', 'read')) {
+    let busy = false;
+    liveEl.textContent = `Updated every ${POLL_MS / 1000} s`;
+    state.timers.push(setInterval(async () => {
+      if (busy) return;
+      busy = true;
+      try { await poll(); } catch { /* next tick */ } finally { busy = false; }
+    }, POLL_MS));
+  }
   const openAll = () => main.querySelectorAll('details').forEach((d) => { d.open = true; });
   window.addEventListener('beforeprint', openAll);
   return () => {
     state.gone = true;
+    if (state.es) state.es.close();
     state.timers.forEach(clearInterval);
     if (state.plot) state.plot.destroy();
     banner.hidden = true;
