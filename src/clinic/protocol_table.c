@@ -84,6 +84,8 @@ const struct protocol_entry protocol_table[] = {
      "adult indications (SPRAVATO label; racemic RCTs in adults)", "V"},
     {"screen.trd_min_trials", 2, "count", 2, 4,
      SPRAVATO " (TRD = inadequate response to >=2 antidepressants)", "V"},
+    {"screen.psychosis_excludes", 1, "0/1", 0, 1,
+     "product decision (issue 8: current or past psychosis excludes), as in the esketamine phase 3 programme, which enrolled non-psychotic depression only (Popova et al., Am J Psychiatry 2019;176:428, TRANSFORM-2); 0 = the label/consensus reading (assess first; avoid if poorly controlled)", "product"},
     /* Pre-dose gate and intra-session alarms (clinical.md s1a, s3) */
     {"gate.sbp_max_mmhg", 140, "mmHg", 120, 180,
      SPRAVATO " (baseline >140/90: weigh risk); " SANACORA " attributed", "V"},

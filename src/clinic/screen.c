@@ -11,6 +11,8 @@
 #define LABEL "SPRAVATO US label / Medication Guide"
 #define ASRA "ASRA/AAPM/ASA consensus, Cohen et al., Reg Anesth Pain Med 2018"
 #define SANACORA "Sanacora et al., JAMA Psychiatry 2017 (consensus)"
+#define PHASE3 "esketamine phase 3 trials enrolled non-psychotic depression only (Popova et al., " \
+               "Am J Psychiatry 2019, TRANSFORM-2); clinic protocol screen.psychosis_excludes"
 #define NONE_ (-1)
 
 static const char *const history_names[SCREEN_H_COUNT] = {
@@ -223,13 +225,23 @@ int screen_evaluate(const struct protocol *p, const struct screen_input *in,
         int sev = esk ? history_rules[i].sev_esk : history_rules[i].sev_rac;
         if (sev == NONE_) continue;
         const char *action = history_rules[i].action;
+        const char *source = esk ? history_rules[i].src_esk : history_rules[i].src_rac;
+        if ((history_rules[i].h == SCREEN_H_PSYCHOSIS_CURRENT ||
+             history_rules[i].h == SCREEN_H_PSYCHOSIS_HISTORY) &&
+            protocol_use(p, "screen.psychosis_excludes", &r.trace) >= 0.5) {
+            /* The label and the consensus only ask for an assessment; this clinic's protocol (the
+             * default, issue 8) excludes, as the trials did.  0 restores the table's severity. */
+            sev = SCREEN_ABSOLUTE;
+            source = PHASE3;
+            action = "not eligible under this clinic's protocol; a psychiatric review may refer "
+                     "back if the clinic's protocol allows (screen.psychosis_excludes = 0)";
+        }
         if (history_rules[i].h == SCREEN_H_BIPOLAR && !has_class(in, SCREEN_DC_MOOD_STABILISER)) {
             sev = SCREEN_RELATIVE;
             action = "no mood stabiliser listed: start one or document why not; monitor for a "
                      "manic switch";
         }
-        add(&r, screen_history_name(history_rules[i].h), sev,
-            esk ? history_rules[i].src_esk : history_rules[i].src_rac, action, "%s",
+        add(&r, screen_history_name(history_rules[i].h), sev, source, action, "%s",
             history_rules[i].text);
     }
     if (in->pregnant)

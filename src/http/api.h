@@ -82,6 +82,10 @@ int api_param_id(struct api_req *r, int i, int64_t *id);
 /* t as UTC RFC 3339 to the second, e.g. 2026-11-23T13:29:42Z. */
 void api_time_text(time_t t, char out[32]);
 
+/* The clinic's protocol (shipped defaults with the overrides of `serve --protocol FILE`). */
+struct protocol;
+const struct protocol *api_protocol(const struct api_req *r);
+
 /* Query argument (?name=...) or NULL. */
 const char *api_query(struct api_req *r, const char *name);
 /* Request header or NULL. */

@@ -96,7 +96,7 @@ int api_scale_lines(struct api_req *r)
     if (!b || !*b || *end || base < def->total_min || base > def->total_max)
         return api_error(r, 400, "baseline", "'baseline' must be a total %d-%d", def->total_min, def->total_max);
     struct protocol p;
-    protocol_init_default(&p);
+    p = *api_protocol(r);
     int resp = -1, remit = -1;
     struct scale_change ch;
     struct kc_error err = {0};

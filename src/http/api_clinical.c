@@ -55,7 +55,7 @@ int api_screenings_add(struct api_req *r)
     struct screen_input in;
     static _Thread_local struct screen_result res;
     struct protocol proto;
-    protocol_init_default(&proto);
+    proto = *api_protocol(r);
     int rc = text ? screen_parse_json(text, &in, &err) : kc_error_set(&err, KC_EINVAL, "out of memory");
     if (!rc) rc = screen_evaluate(&proto, &in, &res, &err);
     free(text);
@@ -73,8 +73,12 @@ int api_screenings_add(struct api_req *r)
                                                   x->source ? x->source : "", "action", x->action));
         f[i] = (struct store_screening_finding){x->id, finding_severity(x->severity), x->text};
     }
-    json_t *record = json_pack("{s:s, s:s, s:o, s:o}", "outcome", outcome_key[res.outcome], "outcome_text",
-                               screen_outcome_name(res.outcome), "findings", findings, "input", o);
+    /* which protocol (version and entries) decided it: kept with the record */
+    json_t *keys = json_array();
+    for (size_t i = 0; i < res.trace.n; i++) json_array_append_new(keys, json_string(res.trace.keys[i]));
+    json_t *record = json_pack("{s:s, s:s, s:o, s:o, s:{s:s, s:o}}", "outcome", outcome_key[res.outcome],
+                               "outcome_text", screen_outcome_name(res.outcome), "findings", findings, "input", o,
+                               "protocol", "version", res.trace.version, "entries", keys);
     char *rec = json_dumps(record, JSON_COMPACT);
     int64_t id = 0;
     rc = rec ? store_screening_add(r->st, &r->actor, pid, outcome_key[res.outcome], rec, f, (size_t)res.n_findings,
@@ -217,7 +221,7 @@ int api_plans_add(struct api_req *r)
     static _Thread_local struct course_plan plan;
     static _Thread_local struct dose_plan dose;
     struct protocol proto;
-    protocol_init_default(&proto);
+    proto = *api_protocol(r);
     cc.per_week = (int)per_week;
     cc.age_years = bad ? 0 : age_years(p.birth_date);
     if (!bad && course_plan_make(&proto, kind, start, &cc, &plan, &err)) bad = api_error(r, 422, NULL, "%s", err.msg);

@@ -135,7 +135,7 @@ int api_doses_add(struct api_req *r)
     q.age_years = age_years(pat.birth_date, now);
 
     struct protocol proto;
-    protocol_init_default(&proto);
+    proto = *api_protocol(r);
     struct dose_plan plan;
     if (dose_plan_compute(&proto, &q, &plan, &err)) {
         json_decref(o);

@@ -173,11 +173,10 @@ json_t *api_vitals_json(struct api_req *r, int64_t id, long long after)
         time_t t0 = parse_time(at[0]);
         for (int k = 0; k < c.n; k++) rd[k].t_min = (double)(parse_time(at[k]) - t0) / 60.0;
         qsort(rd, (size_t)c.n, sizeof rd[0], cmp_reading);
-        struct protocol p;
-        protocol_init_default(&p);
+        const struct protocol *p = api_protocol(r);
         struct vitals_result res;
         double now = rd[c.n - 1].t_min;
-        if (vitals_evaluate(&p, rd, c.n, now, NAN, &res, &err) == 0)
+        if (vitals_evaluate(p, rd, c.n, now, NAN, &res, &err) == 0)
             for (int k = 0; k < res.n_alarms; k++)
                 json_array_append_new(alarms, json_pack("{s:s, s:s, s:f, s:s, s:s, s:s}", "id", res.alarms[k].id,
                                                         "severity", vitals_severity_name(res.alarms[k].severity),
@@ -273,6 +272,7 @@ struct scale_ctx {
     int first_total[32];
     char first_scale[32][32];
     int n_first;
+    const struct protocol *proto;
 };
 
 static int scale_item(void *ctx, const struct store_scale_row *s)
@@ -289,11 +289,9 @@ static int scale_item(void *ctx, const struct store_scale_row *s)
         c->first_total[k] = s->total;
     }
     const struct scale_def *def = scale_find(s->scale);
-    struct protocol p;
-    protocol_init_default(&p);
     struct scale_change ch;
     struct kc_error err = {0};
-    if (k >= 0 && def && scale_compare(&p, def, c->first_total[k], s->total, 0, &ch, &err) == 0)
+    if (k >= 0 && def && scale_compare(c->proto, def, c->first_total[k], s->total, 0, &ch, &err) == 0)
         json_object_set_new(row, "change", json_pack("{s:i, s:f, s:b, s:o, s:s}", "baseline", ch.baseline, "drop_pct",
                                                      ch.drop_pct, "response", ch.response, "remission",
                                                      ch.remission < 0 ? json_null() : json_boolean(ch.remission),
@@ -309,6 +307,7 @@ int api_scales_list(struct api_req *r)
     struct scale_ctx c;
     memset(&c, 0, sizeof c);
     c.rows = json_array();
+    c.proto = api_protocol(r);
     struct kc_error err = {0};
     if (store_scale_list(r->st, &r->actor, pid, api_query(r, "scale"), scale_item, &c, &err)) {
         json_decref(c.rows);

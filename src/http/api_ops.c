@@ -105,7 +105,7 @@ int api_discharge_check(struct api_req *r)
     in.sbp = b.sbp;
     in.dbp = b.dbp;
     struct protocol p;
-    protocol_init_default(&p);
+    p = *api_protocol(r);
     struct discharge_result res;
     if (discharge_check(&p, &in, &res, &err)) return api_error(r, 422, NULL, "%s", err.msg);
     json_t *missing = json_array();
@@ -243,7 +243,7 @@ int api_outcomes(struct api_req *r)
     if (store_outcome_rows(r->st, &r->actor, outcome_item, &c, &err)) return api_from_error(r, &err);
     memset(done, 0, sizeof done);
     struct protocol p;
-    protocol_init_default(&p);
+    p = *api_protocol(r);
     json_t *groups = json_array();
     for (int i = 0; i < c.n; i++) {
         if (done[i] || c.count[i] < 2 || !scale_find(c.first[i].scale)) continue;

@@ -317,7 +317,7 @@ int api_scales_add(struct api_req *r)
         return r->status;
     }
     struct protocol proto;
-    protocol_init_default(&proto);
+    proto = *api_protocol(r);
     struct scale_result res;
     struct kc_error err = {0};
     int rc = scale_score(&proto, def, items, (int)n, &res, &err);

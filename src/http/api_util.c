@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "http/api.h"
+#include "http/server.h"
 #include "http/api_billing.h"
 #include "http/api_ui.h"
 
@@ -283,4 +284,9 @@ const char *api_header_in(struct api_req *r, const char *name)
     return r->conn ? MHD_lookup_connection_value((struct MHD_Connection *)r->conn,
                                                  MHD_HEADER_KIND, name)
                    : NULL;
+}
+
+const struct protocol *api_protocol(const struct api_req *r)
+{
+    return &r->srv->proto;
 }

@@ -17,6 +17,8 @@ struct http_options {
     const char *db_url;          /* store URL (NULL: store default, var/ketaclinic.db) */
     const char *audit_key;       /* audit key file (NULL: store default) */
     const char *web_root;        /* static files for the UI (NULL: "web") */
+    const char *protocol_path;   /* the clinic's protocol overrides (JSON, as `ketaclinic protocol`
+                                    reads them); NULL = the shipped defaults */
     unsigned threads;            /* worker threads (default 16) */
     size_t max_body;             /* bytes (default 1 MiB) -> 413 */
     size_t max_header;           /* bytes of request line + headers (default 16 KiB) -> 431 */

@@ -470,6 +470,13 @@ int http_serve(const struct http_options *opt, struct kc_error *err)
     if (rc) return rc;
     if ((s.opt.tls_cert == NULL) != (s.opt.tls_key == NULL))
         return kc_error_set(err, KC_EINVAL, "give both --tls-cert and --tls-key, or neither");
+    protocol_init_default(&s.proto);
+    if (s.opt.protocol_path) {
+        char *text = read_file(s.opt.protocol_path, err);
+        rc = text ? protocol_apply_override(&s.proto, text, err) : err->code ? err->code : KC_EIO;
+        free(text);
+        if (rc) return kc_error_prefix(err, "--protocol %s", s.opt.protocol_path), rc;
+    }
     pthread_mutex_init(&s.pool_mu, NULL);
     pthread_cond_init(&s.pool_cv, NULL);
     pthread_mutex_init(&s.log_mu, NULL);

@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
+#include "clinic/protocol.h"
 #include "http/auth.h"
 #include "http/http.h"
 #include "store/store.h"
@@ -14,6 +15,7 @@
 
 struct http_server {
     struct http_options opt;
+    struct protocol proto; /* the clinic's protocol, read once at start (read-only after) */
     struct auth *auth;
     /* store connections, one per request in flight */
     pthread_mutex_t pool_mu;

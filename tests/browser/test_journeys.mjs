@@ -1,6 +1,6 @@
 // test_journeys.mjs — the clinic's main journeys in a real browser (Debian chromium, headless,
 // playwright-core) against the real server with a fresh database: each role logs in; the front
-// desk registers patients and books a chair; the prescriber screens (eligible, psychosis history,
+// desk registers patients and books a chair; the prescriber screens (eligible, excluded for psychosis history,
 // excluded), plans an IV course and signs it; the nurse runs the session with vitals streamed in
 // by a monitor, sees the alarm when systolic passes the threshold, records a side effect and
 // discharges.  Screenshots go to tests/browser/screenshots/.
@@ -105,11 +105,12 @@ test('the prescriber screens: one eligible, one with psychosis, one excluded', {
   let r = await screen(ids['T-100'], {});
   assert.equal(await r.locator('.verdict').textContent(), 'Eligible');
   await shot(page, 'intake-eligible');
-  r = await screen(ids['T-101'], { history: ['History of psychosis', 'Current psychosis'] });
-  assert.notEqual(await r.locator('.verdict').textContent(), 'Eligible');
+  // excluded for a history of psychosis (the clinic protocol's screen.psychosis_excludes, default 1)
+  r = await screen(ids['T-101'], { history: ['History of psychosis'] });
+  assert.equal(await r.locator('.verdict').textContent(), 'Not eligible');
   const psych = r.getByRole('row').filter({ hasText: 'history of psychosis' });
-  assert.match(await psych.textContent(), /Cohen et al\., Reg Anesth Pain Med 2018/, 'the finding names its source');
-  assert.match(await r.getByRole('row').filter({ hasText: 'current psychosis' }).textContent(), /avoid until controlled/);
+  assert.match(await psych.textContent(), /absolute/);
+  assert.match(await psych.textContent(), /Popova et al\., Am J Psychiatry 2019/, 'the finding names its source');
   await shot(page, 'intake-psychosis');
   r = await screen(ids['T-101'], { drug: 'esketamine', route: 'nasal', history: ['History of psychosis', 'Aneurysmal vascular disease'] });
   assert.equal(await r.locator('.verdict').textContent(), 'Not eligible');

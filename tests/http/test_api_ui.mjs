@@ -37,11 +37,14 @@ test('screening: result with findings and sources, kept and listed; strict input
   r = await as.doc.post(`/api/patients/${pid}/screenings`, { ...clean, history: ['psychosis-history'] });
   const f = r.json.findings.find((x) => x.id === 'psychosis-history');
   assert.ok(f, JSON.stringify(r.json.findings));
-  assert.match(f.source, /Cohen et al\., Reg Anesth Pain Med 2018/);
+  assert.equal(r.json.outcome, 'ineligible', 'psychosis history excludes under the default protocol');
+  assert.match(f.source, /Popova et al\., Am J Psychiatry 2019/);
+  r = await as.doc.post(`/api/patients/${pid}/screenings`, { ...clean, history: ['bipolar'], medications: ['lithium'] });
+  assert.equal(r.json.outcome, 'caution');
   r = await as.doc.post(`/api/patients/${pid}/screenings`, { ...clean, drug: 'esketamine', route: 'nasal', history: ['aneurysm'] });
   assert.equal(r.json.outcome, 'ineligible');
   const list = await as.nurse.get(`/api/patients/${pid}/screenings`);
-  assert.deepEqual(list.json.screenings.map((s) => s.result), ['ineligible', 'caution', 'eligible']);
+  assert.deepEqual(list.json.screenings.map((s) => s.result), ['ineligible', 'caution', 'ineligible', 'eligible']);
   r = await as.doc.post(`/api/patients/${pid}/screenings`, { ...clean, smoker: true });
   assert.equal(r.status, 422);
   assert.equal(r.json.error.field, 'smoker');
@@ -205,4 +208,34 @@ test('staff list for the admin page: no password hashes; only admin and auditor'
   assert.ok(r.json.users.every((u) => Object.keys(u).sort().join() === 'active,display_name,id,name,role'));
   assert.equal((await as.audit.get('/api/users')).status, 200);
   assert.equal((await as.nurse.get('/api/users')).status, 403);
+});
+
+test('serve --protocol: the clinic\'s protocol is used by the rules (psychosis as the label reads it)', async () => {
+  const { writeFileSync, mkdtempSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'kc-proto-'));
+  writeFileSync(join(dir, 'clinic.json'), JSON.stringify({ clinic: 'label-clinic', overrides: { 'screen.psychosis_excludes': 0 } }));
+  const s2 = await startServer({ dir, extra: ['--protocol', join(dir, 'clinic.json')] });
+  try {
+    const a = new Client(s2.base);
+    assert.equal((await a.login('admin', s2.adminPassword)).status, 200);
+    assert.equal((await a.post('/api/users', { name: 'doc', role: 'prescriber', display_name: 'doc', password: pw })).status, 201);
+    const doc = new Client(s2.base);
+    assert.equal((await doc.login('doc', pw)).status, 200);
+    const p = await doc.post('/api/patients', { mrn: 'P-1', family_name: 'Proto', birth_date: '1980-01-01', sex: 'female' });
+    const r = await doc.post(`/api/patients/${p.json.id}/screenings`, { ...clean, history: ['psychosis-history'] });
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+    assert.equal(r.json.outcome, 'caution');
+    assert.equal(r.json.findings.find((x) => x.id === 'psychosis-history').severity, 'caution');
+    assert.match(r.json.protocol.version, /label-clinic/);
+  } finally {
+    await s2.stop();
+  }
+  // a bad protocol file stops the server at start with a clear message
+  writeFileSync(join(dir, 'bad.json'), JSON.stringify({ clinic: 'x', overrides: { 'screen.psychosis_excludes': 5 } }));
+  const { spawnSync } = await import('node:child_process');
+  const bad = spawnSync(process.env.KC_BIN, ['serve', '--listen', '127.0.0.1:0', '--db', join(dir, 'b.db'), '--audit-key', join(dir, 'k'), '--protocol', join(dir, 'bad.json')], { encoding: 'utf8', timeout: 20000 });
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /--protocol .*bad\.json.*screen\.psychosis_excludes/);
 });

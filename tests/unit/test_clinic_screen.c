@@ -219,6 +219,45 @@ static void bad_input_names_the_field(void **state)
     }
 }
 
+/* Psychosis: the label asks for an assessment and ASRA says avoid if poorly controlled; the
+ * clinic protocol's screen.psychosis_excludes (default 1, issue 8, as the phase 3 trials
+ * enrolled non-psychotic depression only) makes current or past psychosis exclude; 0 gives back
+ * the label/consensus severities (relative / caution). */
+static void psychosis_follows_the_clinic_protocol(void **state)
+{
+    (void)state;
+    struct screen_result r;
+    struct kc_error err = {0};
+    assert_int_equal(run("\"history\": [\"psychosis-history\"]", KET, &r, &err), 0);
+    const struct screen_finding *f = find(&r, "psychosis-history");
+    assert_non_null(f);
+    assert_int_equal(f->severity, SCREEN_ABSOLUTE);
+    assert_int_equal(r.outcome, SCREEN_NOT_ELIGIBLE);
+    assert_non_null(strstr(f->source, "Popova"));
+    assert_non_null(strstr(f->source, "screen.psychosis_excludes"));
+    int traced = 0;
+    for (size_t i = 0; i < r.trace.n; i++) traced |= strcmp(r.trace.keys[i], "screen.psychosis_excludes") == 0;
+    assert_true(traced);
+    assert_int_equal(run("\"history\": [\"psychosis-current\"]", ESK, &r, &err), 0);
+    assert_int_equal(r.outcome, SCREEN_NOT_ELIGIBLE);
+
+    struct protocol saved = P;
+    assert_int_equal(protocol_apply_override(&P, "{\"clinic\": \"label\", \"overrides\": "
+                                                 "{\"screen.psychosis_excludes\": 0}}", &err), 0);
+    assert_int_equal(run("\"history\": [\"psychosis-history\"]", KET, &r, &err), 0);
+    f = find(&r, "psychosis-history");
+    assert_int_equal(f->severity, SCREEN_CAUTION);
+    assert_int_equal(r.outcome, SCREEN_ELIGIBLE_WITH_CAUTIONS);
+    assert_non_null(strstr(f->source, "Cohen et al., Reg Anesth Pain Med 2018"));
+    assert_int_equal(run("\"history\": [\"psychosis-current\"]", ESK, &r, &err), 0);
+    assert_int_equal(find(&r, "psychosis-current")->severity, SCREEN_RELATIVE);
+    assert_int_equal(r.outcome, SCREEN_ELIGIBLE_WITH_CAUTIONS);
+    /* a value outside 0-1 is refused, and p stays as it was */
+    assert_int_not_equal(protocol_apply_override(&P, "{\"clinic\": \"x\", \"overrides\": "
+                                                     "{\"screen.psychosis_excludes\": 2}}", &err), 0);
+    P = saved;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +269,7 @@ int main(void)
         cmocka_unit_test(pregnancy_hepatic),
         cmocka_unit_test(bmi_weight_basis),
         cmocka_unit_test(bad_input_names_the_field),
+        cmocka_unit_test(psychosis_follows_the_clinic_protocol),
     };
     return cmocka_run_group_tests_name("clinic_screen", tests, setup, NULL);
 }
