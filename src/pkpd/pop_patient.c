@@ -1,20 +1,37 @@
-/* pop_patient.c — one virtual patient of a population run: draws (covariates, etas, residuals)
- * from its own Philox streams, individual parameters, and the exact simulation on the output
- * grid.  IV regimens on mammillary models take a fast path: the exponential states of the
- * central port only, with the step's decay factors computed once per patient. */
+/* pop_patient.c — the virtual patients of a population run, a batch at a time: draws
+ * (covariates, etas, residuals) from each patient's own Philox streams, individual parameters,
+ * and the exact simulation on the output grid.  IV regimens on mammillary models take the fast
+ * path (pop_fast.c), the batch's patients side by side; the rest go through the engine. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pkpd/engine.h"
+#include "pkpd/pop_fast.h"
 #include "pkpd/pop_internal.h"
 #include "pkpd/pop_rng.h"
 
-void pop__scratch_grid(const struct pop_request *req, struct pop_scratch *w)
+struct pop_scratch *pop__scratch_new(const struct pop_request *req)
 {
+    struct pop_scratch *w = malloc(sizeof *w);
+    double *lane_cp = malloc(req->n_times * POP_LANES * sizeof *lane_cp);
+    if (!w || !lane_cp) {
+        free(w);
+        free(lane_cp);
+        return NULL;
+    }
+    w->lane_cp = lane_cp;
     w->h = req->n_times > 1 ? req->times_min[1] - req->times_min[0] : 1.0;
     w->uniform = req->n_times > 1 && req->times_min[0] == 0.0;
     for (size_t j = 1; j < req->n_times; j++)
         if (fabs(req->times_min[j] - req->times_min[j - 1] - w->h) > 1e-12 * w->h) w->uniform = 0;
+    return w;
+}
+
+void pop__scratch_free(struct pop_scratch *w)
+{
+    if (w) free(w->lane_cp);
+    free(w);
 }
 
 static double draw(const struct pop_dist *d, struct pop_stream *s)
@@ -45,70 +62,6 @@ void pop__covariates(const struct pop_request *req, long i, struct pk_covariates
     cov->age_y = draw(&req->age_y, &s);
 }
 
-/* The fast path: at most three disposition poles (padded with zeros), decay factors for the
- * grid step computed once per patient.  AUC needs no per-step work: each pole state obeys
- * ds/dt = -p s + input, so its integral over [0, T] is (input to T - s(T)) / p. */
-#define FAST_POLES 3
-struct fast {
-    int n;
-    double pole[FAST_POLES], c[FAST_POLES];
-    double h, d[FAST_POLES], g[FAST_POLES];
-    double d2[FAST_POLES], g2[FAST_POLES]; /* two steps: d^2 and g (1 + d) */
-    int uniform; /* every output step is h */
-};
-
-/* Poles and central-amount coefficients of a unit IV bolus, a_i = prod_m (k_m1 - l_i) /
- * prod_(j != i) (l_j - l_i) (Bailey & Shafer 1991; pkpd.md §3a), as the EXPO engine computes them
- * for port 0.  -1 when two poles are closer than the engine's PK__POLE_SEPARATION: the
- * caller then uses the engine, which goes to the matrix exponential. */
-static int fast_poles(const struct pk_indiv *ind, struct fast *f)
-{
-    memset(f, 0, sizeof *f);
-    int n = pk_mammillary_lambdas(ind->n_cmt, ind->k10, ind->k12, ind->k13, ind->k21, ind->k31, f->pole);
-    for (int i = 0; i < n; i++)
-        for (int j = i + 1; j < n; j++)
-            if (!(fabs(f->pole[i] - f->pole[j]) >= PK__POLE_SEPARATION * fmax(f->pole[i], f->pole[j]))) return -1;
-    for (int i = 0; i < n; i++) {
-        double l = f->pole[i], num = 1.0, den = 1.0;
-        if (n >= 2) num *= ind->k21 - l;
-        if (n >= 3) num *= ind->k31 - l;
-        for (int j = 0; j < n; j++)
-            if (j != i) den *= f->pole[j] - l;
-        f->c[i] = num / den;
-        if (!(l > 0) || !isfinite(f->c[i])) return -1;
-    }
-    f->n = n;
-    return 0;
-}
-
-static void fast_coef(const struct fast *f, double dt, double *d, double *g)
-{
-    for (int i = 0; i < FAST_POLES; i++) {
-        if (i >= f->n) {
-            d[i] = g[i] = 0.0;
-            continue;
-        }
-        double p = f->pole[i], om = -expm1(-p * dt);
-        d[i] = 1.0 - om;
-        g[i] = om / p;
-    }
-}
-
-/* Rates on every port over [t, next breakpoint), and boluses exactly at t. */
-static double rates_from(const struct pk_input *in, size_t n, double t, double *rate)
-{
-    double next = INFINITY;
-    memset(rate, 0, sizeof(double) * PK__MAX_PORTS);
-    for (size_t k = 0; k < n; k++) {
-        const struct pk_input *p = &in[k];
-        if (p->t1_min > p->t0_min && p->t0_min <= t && t < p->t1_min)
-            rate[p->port] += p->amount_mg / (p->t1_min - p->t0_min);
-        if (p->t0_min > t && p->t0_min < next) next = p->t0_min;
-        if (p->t1_min > t && p->t1_min < next) next = p->t1_min;
-    }
-    return next;
-}
-
 /* The walk over the output grid shared by both paths: advance(ctx, rate, dt), bolus(ctx, port,
  * mg), cp(ctx) are the engine's. */
 struct walker {
@@ -125,11 +78,11 @@ static void boluses_at(const struct walker *w, const struct pk_input *in, size_t
 }
 
 static int walk(const struct walker *w, const struct pk_input *in, size_t n_in, const double *times,
-                size_t n_times, double *cp, double *cmax, struct kc_error *err)
+                size_t n_times, double *cp, size_t stride, double *cmax, struct kc_error *err)
 {
     double rate[PK__MAX_PORTS], t = 0.0;
     boluses_at(w, in, n_in, 0.0);
-    double next = rates_from(in, n_in, 0.0, rate);
+    double next = pop__rates_from(in, n_in, 0.0, rate);
     double mx = -INFINITY;
     for (size_t j = 0; j < n_times; j++) {
         double tj = times[j];
@@ -138,7 +91,7 @@ static int walk(const struct walker *w, const struct pk_input *in, size_t n_in, 
             if (rc) return rc;
             t = next;
             boluses_at(w, in, n_in, t);
-            next = rates_from(in, n_in, t, rate);
+            next = pop__rates_from(in, n_in, t, rate);
         }
         if (tj > t) {
             int rc = w->advance(w->ctx, rate, tj - t, err);
@@ -146,98 +99,15 @@ static int walk(const struct walker *w, const struct pk_input *in, size_t n_in, 
             t = tj;
             if (next == tj) {
                 boluses_at(w, in, n_in, t);
-                next = rates_from(in, n_in, t, rate);
+                next = pop__rates_from(in, n_in, t, rate);
             }
         }
-        cp[j] = w->cp(w->ctx);
-        if (cp[j] > mx) mx = cp[j];
+        double v = w->cp(w->ctx);
+        cp[j * stride] = v;
+        if (v > mx) mx = v;
     }
     *cmax = mx;
     return KC_OK;
-}
-
-static void fast_boluses(const struct pk_input *in, size_t n_in, double t, double *s)
-{
-    for (size_t k = 0; k < n_in; k++)
-        if (in[k].t1_min == in[k].t0_min && in[k].t0_min == t)
-            for (int i = 0; i < FAST_POLES; i++) s[i] += in[k].amount_mg;
-}
-
-/* The walk of walk() specialised for the fast path: the common step (no breakpoint inside, the
- * grid step) is three multiply-adds. */
-static void fast_walk(const struct fast *f, const struct pk_input *in, size_t n_in, const double *times,
-                      size_t n_times, double scale, double *cp, double *cmax, double *s)
-{
-    double rate[PK__MAX_PORTS], t = 0.0, d[FAST_POLES], g[FAST_POLES];
-    fast_boluses(in, n_in, 0.0, s);
-    double next = rates_from(in, n_in, 0.0, rate), r = rate[0], mx = -INFINITY;
-    const double c0 = f->c[0] * scale, c1 = f->c[1] * scale, c2 = f->c[2] * scale;
-    for (size_t j = 0; j < n_times; j++) {
-        double tj = times[j];
-        if (f->uniform && j > 0 && j + 1 < n_times && next >= times[j + 1]) {
-            /* two grid steps at a constant rate: both outputs from the same state, so the
-             * dependency chain (the loop's bound) is one multiply-add per two steps */
-            double a0 = s[0] * f->d[0] + r * f->g[0], a1 = s[1] * f->d[1] + r * f->g[1];
-            double a2 = s[2] * f->d[2] + r * f->g[2];
-            s[0] = s[0] * f->d2[0] + r * f->g2[0];
-            s[1] = s[1] * f->d2[1] + r * f->g2[1];
-            s[2] = s[2] * f->d2[2] + r * f->g2[2];
-            double v = c0 * a0 + c1 * a1 + c2 * a2, v2 = c0 * s[0] + c1 * s[1] + c2 * s[2];
-            cp[j] = v;
-            cp[j + 1] = v2;
-            mx = v > mx ? v : mx;
-            mx = v2 > mx ? v2 : mx;
-            t = times[++j];
-            if (t == next) {
-                fast_boluses(in, n_in, t, s);
-                next = rates_from(in, n_in, t, rate);
-                r = rate[0];
-                cp[j] = c0 * s[0] + c1 * s[1] + c2 * s[2];
-                mx = cp[j] > mx ? cp[j] : mx;
-            }
-            continue;
-        }
-        if (next >= tj && (f->uniform ? j > 0 : tj > t && fabs(tj - t - f->h) <= 1e-12 * f->h)) {
-            s[0] = s[0] * f->d[0] + r * f->g[0];
-            s[1] = s[1] * f->d[1] + r * f->g[1];
-            s[2] = s[2] * f->d[2] + r * f->g[2];
-            t = tj;
-        } else {
-            while (t < tj) {
-                double stop = next < tj ? next : tj;
-                fast_coef(f, stop - t, d, g);
-                for (int i = 0; i < FAST_POLES; i++) s[i] = s[i] * d[i] + r * g[i];
-                t = stop;
-                if (t == next) {
-                    fast_boluses(in, n_in, t, s);
-                    next = rates_from(in, n_in, t, rate);
-                    r = rate[0];
-                }
-            }
-        }
-        if (t == next) { /* inputs change exactly at this output time */
-            fast_boluses(in, n_in, t, s);
-            next = rates_from(in, n_in, t, rate);
-            r = rate[0];
-        }
-        double v = c0 * s[0] + c1 * s[1] + c2 * s[2];
-        cp[j] = v;
-        mx = v > mx ? v : mx;
-    }
-    *cmax = mx;
-}
-
-/* Amount entering port 0 over [0, t]. */
-static double input_to(const struct pk_input *in, size_t n, double t)
-{
-    double sum = 0.0;
-    for (size_t k = 0; k < n; k++) {
-        const struct pk_input *p = &in[k];
-        if (p->port != 0 || p->t0_min > t) continue;
-        if (p->t1_min <= p->t0_min) sum += p->amount_mg;
-        else sum += p->amount_mg * (fmin(t, p->t1_min) - p->t0_min) / (p->t1_min - p->t0_min);
-    }
-    return sum;
 }
 
 struct eng_ctx {
@@ -260,13 +130,12 @@ static double eng_cp(void *ctx)
     return pk__engine_cp(c->e, &c->s);
 }
 
-int pop__simulate(const struct pop_request *req, struct pop_scratch *w, long i,
-                  struct pk_indiv *ind_out, struct pk_covariates *cov_out, double *cp,
-                  double *cmax, double *auc, struct kc_error *err)
+/* Draws, individual parameters and inputs of patient i into lane p (error prefixed with the
+ * patient). */
+static int setup(const struct pop_request *req, struct pop_scratch *w, long i, int p,
+                 struct pk_indiv *ind, struct pk_covariates *cov, struct kc_error *err)
 {
-    struct pk_covariates cov;
-    pop__covariates(req, i, &cov);
-    if (cov_out) *cov_out = cov;
+    pop__covariates(req, i, cov);
     double eta[POP_MAX_ETA] = {0};
     if (req->n_eta > 0) {
         struct pop_stream s;
@@ -276,48 +145,123 @@ int pop__simulate(const struct pop_request *req, struct pop_scratch *w, long i,
         for (int r = 0; r < req->n_eta; r++)
             for (int k = 0; k <= r; k++) eta[r] += w->chol[r * POP_MAX_ETA + k] * z[k];
     }
-    struct pk_indiv ind;
-    int rc = pk_individualize(req->model, &cov, eta, req->ke0_per_min, &ind, NULL, err);
-    if (!rc) rc = pk_regimen_expand(&ind, req->doses, req->n_doses, w->inputs, PK_MAX_INPUTS,
-                                    &w->n_inputs, NULL, NULL, err);
-    if (rc) return kc_error_prefix(err, "patient %ld", i);
-    if (ind_out) *ind_out = ind;
+    int rc = pk_individualize(req->model, cov, eta, req->ke0_per_min, ind, NULL, err);
+    if (!rc) rc = pk_regimen_expand(ind, req->doses, req->n_doses, w->inputs[p], PK_MAX_INPUTS,
+                                    &w->n_inputs[p], NULL, NULL, err);
+    return rc ? kc_error_prefix(err, "patient %ld", i) : KC_OK;
+}
 
+/* 1 when lane p takes the fast path (IV only into a mammillary model with separate poles); its
+ * coefficients for the grid step are then in lane p of f. */
+static int fast_setup(const struct pk_indiv *ind, const struct pop_scratch *w, int p, struct pop_fast *f)
+{
+    if (ind->model->structure != PK_STRUCT_MAMMILLARY) return 0;
+    for (size_t k = 0; k < w->n_inputs[p]; k++)
+        if (w->inputs[p][k].port != PK__PORT_CENTRAL) return 0;
+    return pop__fast_lane(ind, f, p) == 0;
+}
+
+/* 1 when every lane has the same inputs apart from their amounts (the same breakpoints). */
+static int same_schedule(const struct pop_scratch *w)
+{
+    for (int p = 1; p < POP_LANES; p++) {
+        if (w->n_inputs[p] != w->n_inputs[0]) return 0;
+        for (size_t k = 0; k < w->n_inputs[0]; k++) {
+            const struct pk_input *a = &w->inputs[0][k], *b = &w->inputs[p][k];
+            if (a->port != b->port || a->t0_min != b->t0_min || a->t1_min != b->t1_min) return 0;
+        }
+    }
+    return 1;
+}
+
+/* Lane p through the engine (the general path: other routes, models or close poles). */
+static int engine_lane(const struct pop_request *req, struct pop_scratch *w, int p,
+                       const struct pk_indiv *ind, double *cp, size_t stride, double *cmax,
+                       double *auc, struct kc_error *err)
+{
     int iv_only = 1;
-    for (size_t k = 0; k < w->n_inputs; k++) iv_only &= w->inputs[k].port == PK__PORT_CENTRAL;
-    struct pk_indiv iv = ind;
-    if (ind.model->structure == PK_STRUCT_MAMMILLARY && iv_only)
+    for (size_t k = 0; k < w->n_inputs[p]; k++) iv_only &= w->inputs[p][k].port == PK__PORT_CENTRAL;
+    struct pk_indiv iv = *ind;
+    if (ind->model->structure == PK_STRUCT_MAMMILLARY && iv_only)
         for (int r = 1; r < PK_ROUTE_COUNT; r++) iv.routes[r].supported = 0;
-
-    struct fast f;
-    double *out = cp ? cp : w->cp;
-    if (ind.model->structure == PK_STRUCT_MAMMILLARY && iv_only && fast_poles(&ind, &f) == 0) {
-        f.h = w->h;
-        f.uniform = w->uniform;
-        fast_coef(&f, f.h, f.d, f.g);
-        for (int k = 0; k < FAST_POLES; k++) f.d2[k] = f.d[k] * f.d[k], f.g2[k] = f.g[k] * (1.0 + f.d[k]);
-        double st[FAST_POLES] = {0, 0, 0}, scale = 1000.0 / ind.v1_l;
-        fast_walk(&f, w->inputs, w->n_inputs, req->times_min, req->n_times, scale, out, cmax, st);
-        double total = input_to(w->inputs, w->n_inputs, req->times_min[req->n_times - 1]), integral = 0.0;
-        for (int k = 0; k < f.n; k++) integral += f.c[k] * (total - st[k]) / f.pole[k];
-        *auc = integral * scale / 60.0;
-    } else {
-        struct eng_ctx ec;
-        rc = pk__engine_init(&w->engine, &iv, PK_ENGINE_AUTO, err);
-        if (rc) return kc_error_prefix(err, "patient %ld", i);
-        ec.e = &w->engine;
-        pk__engine_reset(ec.e, &ec.s);
-        struct walker wk = {&ec, eng_advance, eng_bolus, eng_cp};
-        rc = walk(&wk, w->inputs, w->n_inputs, req->times_min, req->n_times, out, cmax, err);
-        if (rc) return kc_error_prefix(err, "patient %ld", i);
-        struct pk_point p;
-        pk__engine_read(ec.e, &ec.s, &p);
-        *auc = p.auc_ng_min_per_ml / 60.0;
-    }
-    if (req->residual_sd > 0) {
-        struct pop_stream s;
-        pop_stream_init(&s, req->seed, (uint64_t)i, POP_STREAM_RESIDUAL);
-        for (size_t j = 0; j < req->n_times; j++) out[j] *= exp(req->residual_sd * pop_stream_normal(&s));
-    }
+    struct eng_ctx ec;
+    int rc = pk__engine_init(&w->engine, &iv, PK_ENGINE_AUTO, err);
+    if (rc) return rc;
+    ec.e = &w->engine;
+    pk__engine_reset(ec.e, &ec.s);
+    struct walker wk = {&ec, eng_advance, eng_bolus, eng_cp};
+    rc = walk(&wk, w->inputs[p], w->n_inputs[p], req->times_min, req->n_times, cp + p, stride, cmax, err);
+    if (rc) return rc;
+    struct pk_point pt;
+    pk__engine_read(ec.e, &ec.s, &pt);
+    *auc = pt.auc_ng_min_per_ml / 60.0;
     return KC_OK;
+}
+
+/* Lane p alone on the fast path: its coefficients in every lane, the result from lane 0. */
+static void fast_alone(const struct pop_request *req, struct pop_scratch *w, const struct pop_fast *f,
+                       int p, double scale, double *cp, size_t stride, double *cmax, double *auc)
+{
+    struct pop_fast one;
+    const struct pk_input *in[POP_LANES];
+    double sc[POP_LANES], cm[POP_LANES], au[POP_LANES];
+    pop__fast_broadcast(&one, f, p);
+    for (int q = 0; q < POP_LANES; q++) in[q] = w->inputs[p], sc[q] = scale;
+    pop__fast_walk(&one, in, w->n_inputs[p], req->times_min, req->n_times, sc, w->lane_cp, cm, au);
+    for (size_t j = 0; j < req->n_times; j++) cp[j * stride + (size_t)p] = w->lane_cp[j * POP_LANES];
+    *cmax = cm[0];
+    *auc = au[0];
+}
+
+int pop__simulate(const struct pop_request *req, struct pop_scratch *w, long i0, int nb,
+                  struct pk_indiv *ind_out, struct pk_covariates *cov_out, double *cp,
+                  size_t stride, double *cmax, double *auc, long *failed_at,
+                  struct kc_error *err)
+{
+    struct pk_indiv ind[POP_LANES];
+    struct pk_covariates cov[POP_LANES];
+    struct pop_fast f;
+    struct kc_error setup_err;
+    double scale[POP_LANES];
+    int fast[POP_LANES], n_ok = nb, all_fast = 1, rc = KC_OK;
+    f.h = w->h;
+    f.uniform = w->uniform;
+    for (int p = 0; p < nb; p++) {
+        if (setup(req, w, i0 + p, p, &ind[p], &cov[p], &setup_err)) {
+            n_ok = p; /* the lanes before it may still fail first */
+            break;
+        }
+        if (ind_out) ind_out[p] = ind[p];
+        if (cov_out) cov_out[p] = cov[p];
+        fast[p] = fast_setup(&ind[p], w, p, &f);
+        all_fast &= fast[p];
+        scale[p] = 1000.0 / ind[p].v1_l;
+    }
+    if (n_ok == POP_LANES && all_fast && stride == POP_LANES && same_schedule(w)) {
+        const struct pk_input *in[POP_LANES];
+        for (int p = 0; p < POP_LANES; p++) in[p] = w->inputs[p];
+        pop__fast_walk(&f, in, w->n_inputs[0], req->times_min, req->n_times, scale, cp, cmax, auc);
+    } else {
+        for (int p = 0; p < n_ok; p++) {
+            if (fast[p]) {
+                fast_alone(req, w, &f, p, scale[p], cp, stride, &cmax[p], &auc[p]);
+            } else if ((rc = engine_lane(req, w, p, &ind[p], cp, stride, &cmax[p], &auc[p], err))) {
+                *failed_at = i0 + p;
+                return kc_error_prefix(err, "patient %ld", i0 + p);
+            }
+        }
+    }
+    if (n_ok < nb) {
+        *failed_at = i0 + n_ok;
+        *err = setup_err;
+        return setup_err.code ? setup_err.code : KC_EINVAL;
+    }
+    if (req->residual_sd > 0)
+        for (int p = 0; p < nb; p++) {
+            struct pop_stream rs;
+            pop_stream_init(&rs, req->seed, (uint64_t)(i0 + p), POP_STREAM_RESIDUAL);
+            for (size_t j = 0; j < req->n_times; j++)
+                cp[j * stride + (size_t)p] *= exp(req->residual_sd * pop_stream_normal(&rs));
+        }
+    return rc;
 }

@@ -5,6 +5,10 @@
 #include "base/error.h"
 #include "pkpd/pop_stats.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 void pop_bin_range(uint32_t bin, double *lo, double *hi)
 {
     if (bin == 0) {
@@ -27,11 +31,15 @@ int pop_acc_init(struct pop_acc *a, size_t n_series)
     a->n_series = n_series;
     a->count = calloc(n_series * POP_BINS, sizeof *a->count);
     a->m = calloc(n_series, sizeof *a->m);
-    if (!a->count || !a->m) {
+    a->lane = calloc(n_series, sizeof *a->lane);
+    if (!a->count || !a->m || !a->lane) {
         pop_acc_free(a);
         return KC_ENOMEM;
     }
-    for (size_t i = 0; i < n_series; i++) a->m[i].min = INFINITY, a->m[i].max = -INFINITY;
+    for (size_t i = 0; i < n_series; i++) {
+        a->m[i].min = INFINITY, a->m[i].max = -INFINITY;
+        for (int p = 0; p < POP_ACC_LANES; p++) a->lane[i].min[p] = INFINITY, a->lane[i].max[p] = -INFINITY;
+    }
     return KC_OK;
 }
 
@@ -39,6 +47,7 @@ void pop_acc_free(struct pop_acc *a)
 {
     free(a->count);
     free(a->m);
+    free(a->lane);
     memset(a, 0, sizeof *a);
 }
 
@@ -49,12 +58,102 @@ void pop_acc_merge(struct pop_acc *dst, const struct pop_acc *src)
     for (size_t s = 0; s < dst->n_series; s++) {
         struct pop_moments *d = &dst->m[s];
         const struct pop_moments *o = &src->m[s];
+        const struct pop_lane_moments *l = &src->lane[s];
         d->sum += o->sum;
         d->above += o->above;
         if (o->min < d->min) d->min = o->min;
         if (o->max > d->max) d->max = o->max;
+        for (int p = 0; p < POP_ACC_LANES; p++) {
+            d->above += l->above[p];
+            if (l->min[p] < d->min) d->min = l->min[p];
+            if (l->max[p] > d->max) d->max = l->max[p];
+        }
     }
     dst->n += src->n;
+}
+
+#if defined(__SSE2__)
+/* Bins of two values, as pop_bin, in the low 32 bits of each 64-bit lane. */
+static inline __m128i bins2(__m128d y)
+{
+    const __m128i off = _mm_set1_epi64x(1 - ((int64_t)(1023 + POP_OCT_LO) << POP_OCT_BITS));
+    const __m128i last = _mm_set1_epi64x(POP_BINS - 1);
+    __m128i u = _mm_add_epi64(_mm_srli_epi64(_mm_castpd_si128(y), 52 - POP_OCT_BITS), off);
+    __m128i ge = _mm_castpd_si128(_mm_cmpge_pd(y, _mm_set1_pd(0x1p-10)));
+    __m128i top = _mm_castpd_si128(_mm_cmpge_pd(y, _mm_set1_pd(0x1p24)));
+    u = _mm_and_si128(u, ge);
+    return _mm_or_si128(_mm_andnot_si128(top, u), _mm_and_si128(top, last));
+}
+
+/* The fixed-point sum (2^-32 units) of two values already clamped and scaled. */
+static inline int64_t fixed2(__m128d c)
+{
+    return _mm_cvttsd_si64(c) + _mm_cvttsd_si64(_mm_unpackhi_pd(c, c));
+}
+
+/* A full batch, lanes 0-1 and 2-3 in two vectors.  The operations are pop_acc_add's: minpd and
+ * maxpd return their second operand when either is NaN, like the scalar comparisons. */
+static void add_lanes4(struct pop_acc *a, size_t s0, size_t ns, const double *v, double level)
+{
+    const __m128d zero = _mm_setzero_pd(), lv = _mm_set1_pd(level), unit = _mm_set1_pd(0x1p32);
+    const __m128d cap = _mm_set1_pd(POP_SUM_CAP), ncap = _mm_set1_pd(-POP_SUM_CAP);
+    for (size_t k = 0; k < ns; k++) {
+        const double *x = v + k * POP_ACC_LANES;
+        uint32_t *count = a->count + (s0 + k) * POP_BINS;
+        struct pop_lane_moments *l = &a->lane[s0 + k];
+        __m128d y0 = _mm_add_pd(_mm_loadu_pd(x), zero), y1 = _mm_add_pd(_mm_loadu_pd(x + 2), zero);
+
+        __m128i b = _mm_castps_si128(_mm_shuffle_ps(_mm_castsi128_ps(bins2(y0)), _mm_castsi128_ps(bins2(y1)),
+                                                    _MM_SHUFFLE(2, 0, 2, 0)));
+        uint64_t q0 = (uint64_t)_mm_cvtsi128_si64(b), q1 = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(b, b));
+        count[(uint32_t)q0]++;
+        count[q0 >> 32]++;
+        count[(uint32_t)q1]++;
+        count[q1 >> 32]++;
+
+        __m128d c0 = _mm_mul_pd(_mm_max_pd(_mm_min_pd(y0, cap), ncap), unit);
+        __m128d c1 = _mm_mul_pd(_mm_max_pd(_mm_min_pd(y1, cap), ncap), unit);
+        a->m[s0 + k].sum += fixed2(c0) + fixed2(c1);
+
+        __m128i *above = (__m128i *)(void *)l->above; /* the comparisons' all-ones is -1 */
+        _mm_storeu_si128(above, _mm_sub_epi64(_mm_loadu_si128(above), _mm_castpd_si128(_mm_cmpgt_pd(y0, lv))));
+        _mm_storeu_si128(above + 1,
+                         _mm_sub_epi64(_mm_loadu_si128(above + 1), _mm_castpd_si128(_mm_cmpgt_pd(y1, lv))));
+        _mm_storeu_pd(l->min, _mm_min_pd(y0, _mm_loadu_pd(l->min)));
+        _mm_storeu_pd(l->min + 2, _mm_min_pd(y1, _mm_loadu_pd(l->min + 2)));
+        _mm_storeu_pd(l->max, _mm_max_pd(y0, _mm_loadu_pd(l->max)));
+        _mm_storeu_pd(l->max + 2, _mm_max_pd(y1, _mm_loadu_pd(l->max + 2)));
+    }
+}
+#else
+static void add_lanes4(struct pop_acc *a, size_t s0, size_t ns, const double *v, double level)
+{
+    for (size_t k = 0; k < ns; k++) {
+        struct pop_lane_moments *l = &a->lane[s0 + k];
+        int64_t sum = 0;
+        for (int p = 0; p < POP_ACC_LANES; p++) {
+            double y = v[k * POP_ACC_LANES + (size_t)p] + 0.0, c = y < POP_SUM_CAP ? y : POP_SUM_CAP;
+            c = c > -POP_SUM_CAP ? c : -POP_SUM_CAP;
+            a->count[(s0 + k) * POP_BINS + pop_bin(y)]++;
+            sum += (int64_t)(c * 0x1p32);
+            l->above[p] += y > level;
+            l->min[p] = y < l->min[p] ? y : l->min[p];
+            l->max[p] = y > l->max[p] ? y : l->max[p];
+        }
+        a->m[s0 + k].sum += sum;
+    }
+}
+#endif
+
+void pop_acc_add_lanes(struct pop_acc *a, size_t s0, size_t ns, const double *v, size_t stride,
+                       size_t nb, double level)
+{
+    if (nb == POP_ACC_LANES && stride == POP_ACC_LANES) {
+        add_lanes4(a, s0, ns, v, level);
+        return;
+    }
+    for (size_t k = 0; k < ns; k++)
+        for (size_t p = 0; p < nb; p++) pop_acc_add(a, s0 + k, v[k * stride + p], level);
 }
 
 static double clamp(double v, double lo, double hi)

@@ -141,36 +141,36 @@ static void *worker(void *arg)
     const struct pop_request *req = j->req;
     const struct pk_model *m = req->model;
     size_t nt = req->n_times;
-    struct pop_scratch *w = malloc(sizeof *w);
-    double *cp = malloc(nt * sizeof *cp);
-    j->rc = !w || !cp ? kc_error_set(&j->err, KC_ENOMEM, "out of memory") : KC_OK;
+    struct pop_scratch *w = pop__scratch_new(req);
+    /* Cp, then Cmax and AUC, of a batch: series s of lane p at [s * POP_LANES + p] */
+    double *v = malloc((nt + 2) * POP_LANES * sizeof *v);
+    j->rc = !w || !v ? kc_error_set(&j->err, KC_ENOMEM, "out of memory") : KC_OK;
     if (j->rc) goto out;
     memcpy(w->chol, j->chol, sizeof w->chol);
-    w->cp = cp;
-    pop__scratch_grid(req, w);
     long since = 0;
-    for (long i = j->i0; i < j->i1; i++) {
-        double cmax, auc;
-        struct pk_covariates cov;
-        int rc = pop__simulate(req, w, i, NULL, &cov, cp, &cmax, &auc, &j->err);
+    for (long i = j->i0; i < j->i1; i += POP_LANES) {
+        int nb = j->i1 - i < POP_LANES ? (int)(j->i1 - i) : POP_LANES;
+        struct pk_covariates cov[POP_LANES];
+        double *cmax = v + nt * POP_LANES, *auc = cmax + POP_LANES;
+        int rc = pop__simulate(req, w, i, nb, NULL, cov, v, POP_LANES, cmax, auc, &j->failed_at,
+                               &j->err);
         if (rc) {
             j->rc = rc;
-            j->failed_at = i;
             break;
         }
         if (j->pass == 1) {
-            for (size_t t = 0; t < nt; t++) pop_acc_add(&j->acc, t, cp[t], req->level_ng_per_ml);
-            pop_acc_add(&j->acc, nt, cmax, req->level_ng_per_ml);
-            pop_acc_add(&j->acc, nt + 1, auc, INFINITY);
-            j->acc.n++;
-            j->n_outside += (cov.weight_kg < m->weight_min_kg || cov.weight_kg > m->weight_max_kg ||
-                             cov.age_y < m->age_min_y || cov.age_y > m->age_max_y);
+            pop_acc_add_lanes(&j->acc, 0, nt + 1, v, POP_LANES, nb, req->level_ng_per_ml);
+            pop_acc_add_lanes(&j->acc, nt + 1, 1, auc, POP_LANES, nb, INFINITY);
+            j->acc.n += (uint64_t)nb;
+            for (int p = 0; p < nb; p++)
+                j->n_outside += (cov[p].weight_kg < m->weight_min_kg || cov[p].weight_kg > m->weight_max_kg ||
+                                 cov[p].age_y < m->age_min_y || cov[p].age_y > m->age_max_y);
         } else {
-            for (size_t t = 0; t < nt; t++) pop_refine_add(&j->refine, t, cp[t]);
-            pop_refine_add(&j->refine, nt, cmax);
-            pop_refine_add(&j->refine, nt + 1, auc);
+            for (size_t s = 0; s < nt + 2; s++)
+                for (int p = 0; p < nb; p++) pop_refine_add(&j->refine, s, v[s * POP_LANES + (size_t)p]);
         }
-        if (++since == PROGRESS_EVERY) {
+        since += nb;
+        if (since >= PROGRESS_EVERY) {
             long d = atomic_fetch_add(j->done, since) + since;
             since = 0;
             if (j->index == 0 && req->progress) req->progress(req->progress_ctx, d, j->total);
@@ -178,8 +178,8 @@ static void *worker(void *arg)
     }
     atomic_fetch_add(j->done, since);
 out:
-    free(w);
-    free(cp);
+    pop__scratch_free(w);
+    free(v);
     return NULL;
 }
 
@@ -288,19 +288,18 @@ int pop_patient(const struct pop_request *req, long i, struct pk_indiv *ind, dou
 {
     int rc = check(req, err);
     if (rc) return rc;
-    struct pop_scratch *w = malloc(sizeof *w);
+    struct pop_scratch *w = pop__scratch_new(req);
     double *tmp = malloc(req->n_times * sizeof *tmp);
     if (!w || !tmp) rc = kc_error_set(err, KC_ENOMEM, "out of memory");
     if (!rc) rc = pop__cholesky(req->n_eta, req->omega, w->chol, err);
     if (!rc) {
-        w->cp = tmp;
-        pop__scratch_grid(req, w);
         double cm, au;
-        rc = pop__simulate(req, w, i, ind, NULL, cp ? cp : tmp, &cm, &au, err);
+        long failed;
+        rc = pop__simulate(req, w, i, 1, ind, NULL, cp ? cp : tmp, 1, &cm, &au, &failed, err);
         if (!rc && cmax) *cmax = cm;
         if (!rc && auc_ng_h_per_ml) *auc_ng_h_per_ml = au;
     }
-    free(w);
+    pop__scratch_free(w);
     free(tmp);
     return rc;
 }

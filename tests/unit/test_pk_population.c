@@ -157,6 +157,46 @@ static void test_quantiles_vs_sort(void **state)
     free(all);
 }
 
+/* A run simulates four patients side by side and adds them to the statistics four at a time
+ * (SIMD lanes); pop_patient simulates one alone.  Both must give the same bits: the run's
+ * histograms and moments equal those built value by value with pop_acc_add from pop_patient's
+ * numbers (an odd count and 3 threads, so some batches are partial; residual error on). */
+static void test_batches_match_patients(void **state)
+{
+    (void)state;
+    const long n = 1003;
+    struct pop_request r = domino_req(n, 0.3);
+    r.residual_sd = 0.1;
+    r.threads = 3;
+    struct kc_error err;
+    struct pop_acc ref;
+    assert_int_equal(pop_acc_init(&ref, 63), 0);
+    for (long i = 0; i < n; i++) {
+        double cp[61], cmax, auc;
+        assert_int_equal(pop_patient(&r, i, NULL, cp, &cmax, &auc, &err), 0);
+        for (size_t j = 0; j < 61; j++) pop_acc_add(&ref, j, cp[j], r.level_ng_per_ml);
+        pop_acc_add(&ref, 61, cmax, r.level_ng_per_ml);
+        pop_acc_add(&ref, 62, auc, INFINITY);
+        ref.n++;
+    }
+    struct pop_acc merged;
+    assert_int_equal(pop_acc_init(&merged, 63), 0);
+    pop_acc_merge(&merged, &ref);
+    struct pop_result res;
+    assert_int_equal(pop_run(&r, &res, &err), 0);
+    assert_int_equal(res.acc.n, merged.n);
+    assert_memory_equal(res.acc.count, merged.count, 63 * POP_BINS * sizeof *merged.count);
+    for (size_t s = 0; s < 63; s++) {
+        assert_true(res.acc.m[s].sum == merged.m[s].sum);
+        assert_int_equal(res.acc.m[s].above, merged.m[s].above);
+        assert_memory_equal(&res.acc.m[s].min, &merged.m[s].min, sizeof(double));
+        assert_memory_equal(&res.acc.m[s].max, &merged.m[s].max, sizeof(double));
+    }
+    pop_result_free(&res);
+    pop_acc_free(&ref);
+    pop_acc_free(&merged);
+}
+
 /* No variability: every patient is the typical one, and the median is the typical simulation
  * (pk_simulate, a separate code path); AUC too. */
 static void test_zero_variability_is_typical(void **state)
@@ -339,6 +379,7 @@ int main(void)
         cmocka_unit_test(test_normal_moments),
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_quantiles_vs_sort),
+        cmocka_unit_test(test_batches_match_patients),
         cmocka_unit_test(test_zero_variability_is_typical),
         cmocka_unit_test(test_fast_path_breakpoints),
         cmocka_unit_test(test_full_omega),
