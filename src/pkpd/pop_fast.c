@@ -104,21 +104,25 @@ struct lanes {
 };
 
 /* Boluses at t, then the rates from t on; returns the next breakpoint (shared by the lanes). */
-static double lanes_inputs(struct lanes *st, const struct pop_fast *f, const struct pk_input *const in[POP_LANES],
+static inline __attribute__((always_inline)) double lanes_inputs(struct lanes *st, const struct pop_fast *f, const struct pk_input *const in[POP_LANES],
                            size_t n_in, double t)
 {
     double next = INFINITY, rate[PK__MAX_PORTS], amount[POP_LANES];
     for (size_t k = 0; k < n_in; k++) {
         if (!(in[0][k].t1_min == in[0][k].t0_min && in[0][k].t0_min == t)) continue;
         for (int p = 0; p < POP_LANES; p++) amount[p] = in[p][k].amount_mg;
+        _Pragma("GCC unroll 4")
         for (int i = 0; i < NP; i++)
+            _Pragma("GCC unroll 4")
             for (int v = 0; v < NV; v++) st->s[i][v] += load2(amount + 2 * v);
     }
     for (int p = 0; p < POP_LANES; p++) {
         next = pop__rates_from(in[p], n_in, t, rate);
         st->r[p] = rate[0];
     }
+    _Pragma("GCC unroll 4")
     for (int i = 0; i < NP; i++)
+        _Pragma("GCC unroll 4")
         for (int v = 0; v < NV; v++) {
             st->rg[i][v] = load2(st->r + 2 * v) * load2(f->g[i] + 2 * v);
             st->rg2[i][v] = load2(st->r + 2 * v) * load2(f->g2[i] + 2 * v);
@@ -145,6 +149,42 @@ static inline v2 conc(const v2 c[NP][NV], const v2 s[NP][NV], int v)
     return c[0][v] * s[0][v] + c[1][v] * s[1][v] + c[2][v] * s[2][v];
 }
 
+/* Two grid steps at a time at a constant rate from output j (j > 0, outputs j and j + 1 before
+ * the next breakpoint): both outputs from the same state, so each chain is one multiply-add per
+ * two steps.  Goes on while the next two outputs are also before the breakpoint and none falls
+ * on it; returns the last output written.  The state lives in locals here so that it stays in
+ * registers. */
+static inline __attribute__((always_inline)) size_t
+double_steps(struct lanes *st, v2 mx_io[NV], const v2 d[NP][NV], const v2 d2[NP][NV], const v2 c[NP][NV],
+             double *restrict cp, size_t j, const double *times, size_t n_times, double next)
+{
+    v2 s[NP][NV], mx[NV];
+    memcpy(s, st->s, sizeof s);
+    memcpy(mx, mx_io, sizeof mx);
+    for (;;) {
+        _Pragma("GCC unroll 4")
+        for (int v = 0; v < NV; v++) {
+            v2 a[NP];
+            _Pragma("GCC unroll 4")
+            for (int i = 0; i < NP; i++) {
+                a[i] = s[i][v] * d[i][v] + st->rg[i][v];
+                s[i][v] = s[i][v] * d2[i][v] + st->rg2[i][v];
+            }
+            v2 y = c[0][v] * a[0] + c[1][v] * a[1] + c[2][v] * a[2], y2 = conc(c, s, v);
+            store2(cp + j * POP_LANES + 2 * v, y);
+            store2(cp + (j + 1) * POP_LANES + 2 * v, y2);
+            mx[v] = max2(y, mx[v]);
+            mx[v] = max2(y2, mx[v]);
+        }
+        j++;
+        if (times[j] == next || !(j + 2 < n_times && next >= times[j + 2])) break;
+        j++;
+    }
+    memcpy(st->s, s, sizeof s);
+    memcpy(mx_io, mx, sizeof mx);
+    return j;
+}
+
 void pop__fast_walk(const struct pop_fast *f, const struct pk_input *const in[POP_LANES], size_t n_in,
                     const double *times, size_t n_times, const double *scale, double *restrict cp,
                     double *cmax, double *auc)
@@ -166,23 +206,8 @@ void pop__fast_walk(const struct pop_fast *f, const struct pk_input *const in[PO
     for (size_t j = 0; j < n_times; j++) {
         double tj = times[j];
         if (f->uniform && j > 0 && j + 1 < n_times && next >= times[j + 1]) {
-            /* two grid steps at a constant rate: both outputs from the same state, so each
-             * chain is one multiply-add per two steps */
-            _Pragma("GCC unroll 4")
-            for (int v = 0; v < NV; v++) {
-                v2 a[NP];
-                _Pragma("GCC unroll 4")
-                for (int i = 0; i < NP; i++) {
-                    a[i] = st.s[i][v] * d[i][v] + st.rg[i][v];
-                    st.s[i][v] = st.s[i][v] * d2[i][v] + st.rg2[i][v];
-                }
-                v2 y = c[0][v] * a[0] + c[1][v] * a[1] + c[2][v] * a[2], y2 = conc(c, st.s, v);
-                store2(cp + j * POP_LANES + 2 * v, y);
-                store2(cp + (j + 1) * POP_LANES + 2 * v, y2);
-                mx[v] = max2(y, mx[v]);
-                mx[v] = max2(y2, mx[v]);
-            }
-            t = times[++j];
+            j = double_steps(&st, mx, d, d2, c, cp, j, times, n_times, next);
+            t = times[j];
             if (t == next) { /* inputs change at this output: it shows the state after them */
                 next = lanes_inputs(&st, f, in, n_in, t);
                 _Pragma("GCC unroll 4")

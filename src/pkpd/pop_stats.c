@@ -73,16 +73,15 @@ void pop_acc_merge(struct pop_acc *dst, const struct pop_acc *src)
 }
 
 #if defined(__SSE2__)
-/* Bins of two values, as pop_bin, in the low 32 bits of each 64-bit lane. */
+/* Bins of two values, as pop_bin, in the low 32 bits of each 64-bit lane.  The value is first
+ * clamped into [BIN0_TOP, 2^24]: BIN0_TOP is the start of the last 1/128 of the octave below
+ * 2^-10, whose bits give bin 0, and 2^24 gives the overflow bin; maxpd takes BIN0_TOP for NaN. */
+#define BIN0_TOP (0x1p-11 * (1.0 + 127.0 / 128))
 static inline __m128i bins2(__m128d y)
 {
     const __m128i off = _mm_set1_epi64x(1 - ((int64_t)(1023 + POP_OCT_LO) << POP_OCT_BITS));
-    const __m128i last = _mm_set1_epi64x(POP_BINS - 1);
-    __m128i u = _mm_add_epi64(_mm_srli_epi64(_mm_castpd_si128(y), 52 - POP_OCT_BITS), off);
-    __m128i ge = _mm_castpd_si128(_mm_cmpge_pd(y, _mm_set1_pd(0x1p-10)));
-    __m128i top = _mm_castpd_si128(_mm_cmpge_pd(y, _mm_set1_pd(0x1p24)));
-    u = _mm_and_si128(u, ge);
-    return _mm_or_si128(_mm_andnot_si128(top, u), _mm_and_si128(top, last));
+    __m128d c = _mm_min_pd(_mm_max_pd(y, _mm_set1_pd(BIN0_TOP)), _mm_set1_pd(0x1p24));
+    return _mm_add_epi64(_mm_srli_epi64(_mm_castpd_si128(c), 52 - POP_OCT_BITS), off);
 }
 
 /* The fixed-point sum (2^-32 units) of two values already clamped and scaled. */
@@ -97,10 +96,11 @@ static void add_lanes4(struct pop_acc *a, size_t s0, size_t ns, const double *v,
 {
     const __m128d zero = _mm_setzero_pd(), lv = _mm_set1_pd(level), unit = _mm_set1_pd(0x1p32);
     const __m128d cap = _mm_set1_pd(POP_SUM_CAP), ncap = _mm_set1_pd(-POP_SUM_CAP);
-    for (size_t k = 0; k < ns; k++) {
+    uint32_t *count = a->count + s0 * POP_BINS;
+    struct pop_moments *m = a->m + s0;
+    struct pop_lane_moments *l = a->lane + s0;
+    for (size_t k = 0; k < ns; k++, count += POP_BINS, m++, l++) {
         const double *x = v + k * POP_ACC_LANES;
-        uint32_t *count = a->count + (s0 + k) * POP_BINS;
-        struct pop_lane_moments *l = &a->lane[s0 + k];
         __m128d y0 = _mm_add_pd(_mm_loadu_pd(x), zero), y1 = _mm_add_pd(_mm_loadu_pd(x + 2), zero);
 
         __m128i b = _mm_castps_si128(_mm_shuffle_ps(_mm_castsi128_ps(bins2(y0)), _mm_castsi128_ps(bins2(y1)),
@@ -113,7 +113,7 @@ static void add_lanes4(struct pop_acc *a, size_t s0, size_t ns, const double *v,
 
         __m128d c0 = _mm_mul_pd(_mm_max_pd(_mm_min_pd(y0, cap), ncap), unit);
         __m128d c1 = _mm_mul_pd(_mm_max_pd(_mm_min_pd(y1, cap), ncap), unit);
-        a->m[s0 + k].sum += fixed2(c0) + fixed2(c1);
+        m->sum += fixed2(c0) + fixed2(c1);
 
         __m128i *above = (__m128i *)(void *)l->above; /* the comparisons' all-ones is -1 */
         _mm_storeu_si128(above, _mm_sub_epi64(_mm_loadu_si128(above), _mm_castpd_si128(_mm_cmpgt_pd(y0, lv))));

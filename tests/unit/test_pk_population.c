@@ -197,6 +197,44 @@ static void test_batches_match_patients(void **state)
     pop_acc_free(&merged);
 }
 
+/* The four-lane statistics (SIMD bins, clamps, per-lane exceedance/min/max) against pop_acc_add
+ * value by value, at the edges: bin boundaries, zeros of both signs, negatives, NaN, infinities,
+ * subnormals, the sum's cap. */
+static void test_lanes_match_scalar_at_edges(void **state)
+{
+    (void)state;
+    const double edge[] = {0.0, -0.0, -1.0, NAN, INFINITY, -INFINITY, 0x1p-1074, 0x1p-10,
+                           nextafter(0x1p-10, 0), 0x1p-11 * (1 + 127.0 / 128), 0x1p24,
+                           nextafter(0x1p24, 0), 1.0, nextafter(1.0, 2), 1 + 1.0 / 128, 250.0,
+                           nextafter(250.0, 300), 3e8, -3e8, 0x1p28, 1e300, 123.456, 0.5, 7.0};
+    const size_t ne = sizeof edge / sizeof edge[0], ns = 3;
+    struct pop_acc lanes, scalar, a, b;
+    assert_int_equal(pop_acc_init(&lanes, ns), 0);
+    assert_int_equal(pop_acc_init(&scalar, ns), 0);
+    for (size_t r = 0; r < ne; r++) { /* every value in every lane of every series, rotated */
+        double v[3 * POP_ACC_LANES];
+        for (size_t s = 0; s < ns; s++)
+            for (size_t p = 0; p < POP_ACC_LANES; p++) {
+                v[s * POP_ACC_LANES + p] = edge[(r + 5 * s + 7 * p) % ne];
+                pop_acc_add(&scalar, s, v[s * POP_ACC_LANES + p], 250.0);
+            }
+        pop_acc_add_lanes(&lanes, 0, ns, v, POP_ACC_LANES, POP_ACC_LANES, 250.0);
+        lanes.n += POP_ACC_LANES, scalar.n += POP_ACC_LANES;
+    }
+    assert_int_equal(pop_acc_init(&a, ns), 0);
+    assert_int_equal(pop_acc_init(&b, ns), 0);
+    pop_acc_merge(&a, &lanes);
+    pop_acc_merge(&b, &scalar);
+    assert_memory_equal(a.count, b.count, ns * POP_BINS * sizeof *a.count);
+    assert_memory_equal(a.m, b.m, ns * sizeof *a.m);
+    for (size_t k = 0; k < ne; k++)
+        if (!isnan(edge[k])) assert_int_equal(pop_bin(edge[k]), pop_bin(edge[k] + 0.0));
+    pop_acc_free(&lanes);
+    pop_acc_free(&scalar);
+    pop_acc_free(&a);
+    pop_acc_free(&b);
+}
+
 /* No variability: every patient is the typical one, and the median is the typical simulation
  * (pk_simulate, a separate code path); AUC too. */
 static void test_zero_variability_is_typical(void **state)
@@ -380,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_threads_identical),
         cmocka_unit_test(test_quantiles_vs_sort),
         cmocka_unit_test(test_batches_match_patients),
+        cmocka_unit_test(test_lanes_match_scalar_at_edges),
         cmocka_unit_test(test_zero_variability_is_typical),
         cmocka_unit_test(test_fast_path_breakpoints),
         cmocka_unit_test(test_full_omega),
