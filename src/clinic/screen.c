@@ -244,6 +244,18 @@ int screen_evaluate(const struct protocol *p, const struct screen_input *in,
         add(&r, screen_history_name(history_rules[i].h), sev, source, action, "%s",
             history_rules[i].text);
     }
+    /* An allergy to ketamine or esketamine is the label's hypersensitivity contraindication, even
+     * when the history box was not ticked.  Brands: Ketalar (ketamine), Spravato (esketamine). */
+    if (!(in->history & (1u << SCREEN_H_HYPERSENSITIVITY)))
+        for (int i = 0; i < in->n_allergies; i++)
+            if (strstr(in->allergies[i], "ketamine") || strstr(in->allergies[i], "ketalar") ||
+                strstr(in->allergies[i], "spravato")) {
+                add(&r, "allergy-ketamine", SCREEN_ABSOLUTE,
+                    esk ? LABEL " (contraindication: hypersensitivity)"
+                        : "ketamine label (contraindication: known hypersensitivity); clinical.md s2",
+                    "do not give ketamine or esketamine", "recorded allergy: %s", in->allergies[i]);
+                break;
+            }
     if (in->pregnant)
         add(&r, "pregnancy", SCREEN_RELATIVE, LABEL " (embryo-fetal risk; not recommended)",
             "do not treat during pregnancy unless specialist review decides otherwise", "pregnant");

@@ -52,6 +52,10 @@ struct screen_input {
     int hepatic_grade; /* 0 none, 1 mild (Child-Pugh A), 2 moderate (B), 3 severe (C) */
     char meds[SCREEN_MAX_MEDS][SCREEN_NAME_MAX]; /* generic names, lower case */
     int n_meds;
+    /* recorded allergies (substances, lower case; "ketamine", "latex"); one naming ketamine,
+     * esketamine or a brand of either is the hypersensitivity contraindication */
+    char allergies[SCREEN_MAX_MEDS][SCREEN_NAME_MAX];
+    int n_allergies;
     double sbp_mmhg, dbp_mmhg, hr_bpm, spo2_pct; /* baseline vitals; 0 = not measured */
     int adequate_trials; /* adequate antidepressant trials in this episode; -1 = unknown */
     enum screen_drug drug;

@@ -2,6 +2,7 @@
  *   {"age": 45, "sex": "female", "pregnant": false, "breastfeeding": false,
  *    "weight_kg": 70, "height_cm": 165, "diagnoses": ["mdd"], "history": ["bipolar"],
  *    "hepatic_impairment": "none|mild|moderate|severe", "medications": ["lithium"],
+ *    "allergies": ["penicillin"],
  *    "vitals": {"sbp": 128, "dbp": 80, "hr": 72, "spo2": 98},
  *    "adequate_antidepressant_trials": 2, "drug": "ketamine|esketamine",
  *    "route": "iv|im|sc|oral|sl|nasal"}
@@ -68,7 +69,8 @@ static int get_name(json_t *v, const char *field, int idx, char *dst, size_t cap
 static const char *const fields[] = {"age",       "sex",       "pregnant",   "breastfeeding",
                                      "weight_kg", "height_cm", "diagnoses",  "history",
                                      "hepatic_impairment", "medications", "vitals",
-                                     "adequate_antidepressant_trials", "drug", "route"};
+                                     "adequate_antidepressant_trials", "drug", "route",
+                                     "allergies"};
 
 int screen_parse_json(const char *json_text, struct screen_input *out, struct kc_error *err)
 {
@@ -159,8 +161,9 @@ int screen_parse_json(const char *json_text, struct screen_input *out, struct kc
     static const struct {
         const char *field;
         int max;
-    } lists[] = {{"diagnoses", SCREEN_MAX_DIAG}, {"history", 32}, {"medications", SCREEN_MAX_MEDS}};
-    for (int l = 0; l < 3; l++) {
+    } lists[] = {{"diagnoses", SCREEN_MAX_DIAG}, {"history", 32}, {"medications", SCREEN_MAX_MEDS},
+                 {"allergies", SCREEN_MAX_MEDS}};
+    for (int l = 0; l < 4; l++) {
         json_t *arr = json_object_get(root, lists[l].field);
         size_t i;
         if (!arr) continue;
@@ -177,6 +180,8 @@ int screen_parse_json(const char *json_text, struct screen_input *out, struct kc
                 snprintf(in.diagnoses[in.n_diagnoses++], SCREEN_NAME_MAX, "%s", name);
             } else if (l == 2) {
                 snprintf(in.meds[in.n_meds++], SCREEN_NAME_MAX, "%s", name);
+            } else if (l == 3) {
+                snprintf(in.allergies[in.n_allergies++], SCREEN_NAME_MAX, "%s", name);
             } else {
                 enum screen_history h;
                 if (screen_history_parse(name, &h)) {

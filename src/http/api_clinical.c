@@ -36,7 +36,7 @@ int api_screenings_add(struct api_req *r)
 {
     static const char *const allowed[] = {"age", "sex", "pregnant", "breastfeeding", "weight_kg", "height_cm",
                                           "diagnoses", "history", "hepatic_impairment", "medications", "vitals",
-                                          "adequate_antidepressant_trials", "drug", "route", NULL};
+                                          "adequate_antidepressant_trials", "drug", "route", "allergies", NULL};
     int64_t pid;
     if (api_param_id(r, 0, &pid)) return r->status;
     json_t *o;

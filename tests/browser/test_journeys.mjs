@@ -81,13 +81,14 @@ test('the front desk registers patients and books a chair for today', { skip }, 
   await logout();
 });
 
-async function screen(id, { drug = 'ketamine', route = 'iv', history = [] }) {
+async function screen(id, { drug = 'ketamine', route = 'iv', history = [], allergies = '' }) {
   await page.goto(`${srv.base}/patients/${id}/intake`);
   await ready(page);
   await L('Drug').selectOption(drug);
   await L('Route').selectOption(route);
   await L('Treatment-resistant depression').check();
   for (const h of history) await page.getByLabel(h, { exact: true }).check();
+  if (allergies) await L('Allergies (comma separated; blank: none known)').fill(allergies);
   await L('Adequate antidepressant trials').fill('2');
   await L('Height (cm)').fill('170');
   await L('Systolic BP (mmHg)').fill('122');
@@ -102,9 +103,12 @@ async function screen(id, { drug = 'ketamine', route = 'iv', history = [] }) {
 
 test('the prescriber screens: one eligible, one with psychosis, one excluded', { skip }, async () => {
   await loginAs(page, srv.base, 'prescriber', pw);
-  let r = await screen(ids['T-100'], {});
+  let r = await screen(ids['T-100'], { allergies: 'Penicillin, latex' });
   assert.equal(await r.locator('.verdict').textContent(), 'Eligible');
   await shot(page, 'intake-eligible');
+  await page.goto(`${srv.base}/patients/${ids['T-100']}`);
+  await ready(page);
+  assert.equal(await page.locator('[data-testid="allergies"]').textContent(), 'penicillin, latex', 'allergies on the summary');
   // excluded for a history of psychosis (the clinic protocol's screen.psychosis_excludes, default 1)
   r = await screen(ids['T-101'], { history: ['History of psychosis'] });
   assert.equal(await r.locator('.verdict').textContent(), 'Not eligible');

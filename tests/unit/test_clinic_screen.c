@@ -258,6 +258,37 @@ static void psychosis_follows_the_clinic_protocol(void **state)
     P = saved;
 }
 
+/* Allergies are recorded with the screening; one to ketamine or esketamine (by name or brand) is
+ * the label's hypersensitivity contraindication even if the history box was not ticked. */
+static void allergies(void **state)
+{
+    (void)state;
+    struct screen_result r;
+    struct kc_error err = {0};
+    assert_int_equal(run("\"allergies\": [\"penicillin\", \"latex\"]", KET, &r, &err), 0);
+    assert_int_equal(r.outcome, SCREEN_ELIGIBLE);
+    assert_int_equal(run("\"allergies\": [\"Ketalar\"]", KET, &r, &err), 0);
+    const struct screen_finding *f = find(&r, "allergy-ketamine");
+    assert_non_null(f);
+    assert_int_equal(f->severity, SCREEN_ABSOLUTE);
+    assert_string_equal(f->text, "recorded allergy: ketalar");
+    assert_int_equal(r.outcome, SCREEN_NOT_ELIGIBLE);
+    assert_int_equal(run("\"allergies\": [\"esketamine\"]", ESK, &r, &err), 0);
+    assert_int_equal(r.outcome, SCREEN_NOT_ELIGIBLE);
+    assert_non_null(strstr(find(&r, "allergy-ketamine")->source, "SPRAVATO"));
+    /* with the history box ticked too, one finding, not two */
+    assert_int_equal(run("\"allergies\": [\"ketamine\"], \"history\": [\"hypersensitivity-ketamine\"]", KET, &r, &err), 0);
+    assert_null(find(&r, "allergy-ketamine"));
+    assert_non_null(find(&r, "hypersensitivity-ketamine"));
+    struct screen_input in;
+    assert_int_not_equal(screen_parse_json("{\"age\": 40, \"drug\": \"ketamine\", \"route\": \"iv\", "
+                                           "\"allergies\": [\"pen;icillin\"]}", &in, &err), 0);
+    assert_non_null(strstr(err.msg, "allergies[0]"));
+    assert_int_not_equal(screen_parse_json("{\"age\": 40, \"drug\": \"ketamine\", \"route\": \"iv\", "
+                                           "\"allergies\": \"penicillin\"}", &in, &err), 0);
+    assert_non_null(strstr(err.msg, "allergies"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -270,6 +301,7 @@ int main(void)
         cmocka_unit_test(bmi_weight_basis),
         cmocka_unit_test(bad_input_names_the_field),
         cmocka_unit_test(psychosis_follows_the_clinic_protocol),
+        cmocka_unit_test(allergies),
     };
     return cmocka_run_group_tests_name("clinic_screen", tests, setup, NULL);
 }

@@ -38,6 +38,7 @@ export async function render(main, { me, params }) {
     h('fieldset', {}, h('legend', {}, 'Medical and psychiatric history'), h('div', { class: 'grid' }, HISTORY.map(([v, t]) => check(t, { value: v, 'data-group': 'history', name: 'history' })))),
     h('fieldset', {}, h('legend', {}, 'Other'), h('div', { class: 'row' },
       field('Current medications (generic, comma separated)', h('input', { name: 'medications', size: 40 })),
+      field('Allergies (comma separated; blank: none known)', h('input', { name: 'allergies', size: 30 })),
       n('adequate_antidepressant_trials', 'Adequate antidepressant trials', { min: 0, max: 50 }),
       field('Hepatic impairment', select('hepatic_impairment', ['none', 'mild', 'moderate', 'severe'], 'none')),
       check('Pregnant', { name: 'pregnant' }), check('Breastfeeding', { name: 'breastfeeding' }))),
@@ -51,6 +52,7 @@ export async function render(main, { me, params }) {
     const body = { drug: d.drug, route: d.route, diagnoses: checkedGroup(form, 'diagnoses'), history: checkedGroup(form, 'history'),
       hepatic_impairment: d.hepatic_impairment, pregnant: !!d.pregnant, breastfeeding: !!d.breastfeeding };
     if (d.medications) body.medications = d.medications.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+    if (d.allergies) body.allergies = d.allergies.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
     for (const k of ['weight_kg', 'height_cm', 'adequate_antidepressant_trials']) if (d[k] !== undefined) body[k] = d[k];
     const v = {};
     for (const k of ['sbp', 'dbp', 'hr', 'spo2']) if (d[k] !== undefined) v[k] = d[k];

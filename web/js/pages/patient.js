@@ -32,6 +32,7 @@ export async function render(main, { me, params, navigate }) {
       h('dt', {}, 'Emergency contact'), h('dd', {}, `${p.emergency_name || '—'} ${p.emergency_phone || ''}`),
       last ? [h('dt', {}, 'Diagnoses'), h('dd', {}, (last.input.diagnoses || []).join(', ') || '—'),
         h('dt', {}, 'Medications'), h('dd', {}, (last.input.medications || []).join(', ') || 'none recorded'),
+        h('dt', {}, 'Allergies'), h('dd', { 'data-testid': 'allergies' }, (last.input.allergies || []).join(', ') || 'none known'),
         h('dt', {}, 'History'), h('dd', {}, (last.input.history || []).join(', ') || 'none recorded')] : null),
     last ? [h('h3', {}, 'Screening ', badge(...outcomeBadge[last.result]), h('span', { class: 'muted small' }, ` ${fmtDateTime(last.at)} by ${last.by_user}`)),
       h('ul', {}, last.findings.map((f) => h('li', {}, badge(f.severity, f.severity === 'absolute' ? 'bad' : 'warn'), ' ', f.text,
