@@ -122,6 +122,8 @@ test('the prescriber screens: one eligible, one with psychosis, one excluded', {
   await page.goto(`${srv.base}/patients/${ids['T-101']}`);
   await ready(page);
   assert.match(await page.locator('section').first().textContent(), /History.*psychosis-history.*Screening Not eligible/s);
+  const docs = await page.locator('[data-testid="documents"]').textContent();
+  assert.equal((docs.match(/Screening — Not eligible/g) || []).length, 2, `both screenings kept as documents: ${docs}`);
   await shot(page, 'patient');
 });
 

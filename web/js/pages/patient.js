@@ -1,5 +1,6 @@
-// patient.js — one patient: summary from screening, course progress, score trajectories with
-// response/remission as the server judges them, sessions, PHQ-9 entry.
+// patient.js — one patient: summary from screening (diagnoses, medications, allergies, history,
+// findings), course progress, score trajectories with response/remission as the server judges
+// them, PHQ-9 entry, sessions and the documents kept (screenings, treatment plans).
 import { get, post } from '../api.js';
 import { h, clear, field, select, table, badge, fmtDateTime, can, patientName, onSubmit, todayUTC } from '../dom.js';
 import { lineChart } from '../chart.js';
@@ -93,9 +94,21 @@ export async function render(main, { me, params, navigate }) {
     }
   }
 
+  // Documents: every session record, screening and treatment plan kept for this patient, newest
+  // first (each opens the page that shows or prints it).
+  const docs = [];
+  for (const x of (scr ? scr.screenings : [])) {
+    docs.push([x.at, `Screening — ${outcomeBadge[x.result] ? outcomeBadge[x.result][0] : x.result}`, x.by_user, h('a', { href: `/patients/${id}/intake`, 'data-link': true }, 'Intake & screening')]);
+  }
+  for (const x of (plans ? plans.plans : [])) {
+    docs.push([x.created_at, `Treatment plan — ${x.condition}, ${x.route}${x.signed_by ? `, signed by ${x.signed_by} ${fmtDateTime(x.signed_at)}` : ', not signed'}`, x.created_by || '', h('a', { href: `/patients/${id}/plan`, 'data-link': true }, 'Treatment plan')]);
+  }
+  docs.sort((a, b) => (a[0] < b[0] ? 1 : -1));
   const sessCard = h('section', { class: 'card', 'aria-labelledby': 'ss-h' }, h('h2', { id: 'ss-h' }, 'Sessions and documents'),
     table(['Planned', 'Chair', 'Status', 'Record'], sessions.map((s) => [fmtDateTime(s.planned_at), s.chair, s.status,
-      can(me, 'session', 'read') ? h('a', { href: `/sessions/${s.id}`, 'data-link': true }, 'Session record') : '—'])));
+      can(me, 'session', 'read') ? h('a', { href: `/sessions/${s.id}`, 'data-link': true }, 'Session record') : '—'])),
+    docs.length ? [h('h3', {}, 'Documents'), h('div', { 'data-testid': 'documents' }, table(['Date', 'Document', 'By', 'Open'],
+      docs.map((d) => [fmtDateTime(d[0]), d[1], d[2], d[3]])))] : null);
   const alert = flash ? h('div', { class: 'alarm', role: 'alert' }, `Safety alert: ${flash}`) : null;
   flash = null;
   clear(main, h('h1', {}, patientName(p)), alert, h('div', { class: 'grid' }, summary, course), scales ? scoreCard : null, sessCard);
