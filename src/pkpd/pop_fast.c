@@ -245,7 +245,15 @@ void pop__fast_walk(const struct pop_fast *f, const struct pk_input *const in[PO
                     for (int v = 0; v < NV; v++)
                         st.s[i][v] = st.s[i][v] * load2(dd[i] + 2 * v) + load2(st.r + 2 * v) * load2(gg[i] + 2 * v);
                 t = stop;
-                if (t == next) next = lanes_inputs(&st, f, in, n_in, t);
+                if (t == next && t < tj) {
+                    /* inputs change between outputs (an infusion ends, a bolus): Cp there counts
+                     * for Cmax, which would otherwise be only the grid's */
+                    next = lanes_inputs(&st, f, in, n_in, t);
+                    _Pragma("GCC unroll 4")
+                    for (int v = 0; v < NV; v++) mx[v] = max2(conc(c, st.s, v), mx[v]);
+                } else if (t == next) {
+                    next = lanes_inputs(&st, f, in, n_in, t);
+                }
             }
         }
         if (t == next) next = lanes_inputs(&st, f, in, n_in, t); /* inputs change exactly here */

@@ -92,6 +92,10 @@ static int walk(const struct walker *w, const struct pk_input *in, size_t n_in, 
             t = next;
             boluses_at(w, in, n_in, t);
             next = pop__rates_from(in, n_in, t, rate);
+            /* Between outputs, where the inputs change: the end of an infusion (where Cp peaks)
+             * or a bolus counts for Cmax even when no output falls on it. */
+            double v = w->cp(w->ctx);
+            if (v > mx) mx = v;
         }
         if (tj > t) {
             int rc = w->advance(w->ctx, rate, tj - t, err);

@@ -38,3 +38,20 @@ expect_err "names the bad quantile" "'150' is not a percentage"
 run_kc "population needs a dose" 2 pk population --model domino1984 --weight 70
 run_kc "population missing weight" 2 pk population --model domino1984 --dose "iv 1mg/kg"
 expect_err "says which covariate" "needs the patient's weight"
+
+# Cmax is the true peak, not the output grid's: a 40-min infusion watched every 60 min peaks at
+# 40 min (the end of the infusion), as `pk simulate` finds it; the fast IV path (Domino) and the
+# engine path (Perez-Ruixo esketamine IV) both; a bolus between outputs likewise.
+cmax_same() { # label, model, dose, step, extra covariates...
+    local label=$1 model=$2 dose=$3 step=$4; shift 4
+    run_kc "$label: population" 0 pk population --model "$model" --n 8 --iiv none --dose "$dose" --until 240min --step "$step" --format json "$@"
+    local pop=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(0)).cmax_ng_per_ml.max)' <"$TMP/out")
+    run_kc "$label: simulate" 0 pk simulate --model "$model" --dose "$dose" --until 240min --step "$step" --format json "$@"
+    local sim=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(0)).summary.cmax_ng_per_ml)' <"$TMP/out")
+    node -e "process.exit(Math.abs($pop - $sim) <= 1e-6 * $sim ? 0 : 1)" \
+        && ok "$label: population Cmax $pop = simulate Cmax $sim" || notok "$label: population Cmax $pop, simulate $sim"
+}
+cmax_same "fast path, 60-min grid" domino1984 "iv 0.5mg/kg over 40min" 60min --weight 70
+cmax_same "fast path, 7-min grid" domino1984 "iv 0.5mg/kg over 40min" 7min --weight 70
+cmax_same "engine path, 60-min grid" perezruixo2021 "iv 0.2mg/kg over 40min" 60min --weight 70 --age 45
+cmax_same "bolus between outputs" domino1984 "iv 10mg at 25min" 60min --weight 70
