@@ -10,6 +10,7 @@
 #include "clinic/dose.h"
 #include "clinic/protocol.h"
 #include "http/api.h"
+#include "store/store_rems.h"
 #include "pkpd/simulate.h"
 
 #define PRED_POINTS 49 /* 0-240 min every 5 min */
@@ -144,6 +145,19 @@ int api_doses_add(struct api_req *r)
     char at[32], end[32];
     if (started) snprintf(at, sizeof at, "%s", started);
     else api_time_text(now, at);
+    /* SPRAVATO REMS: an outpatient is enrolled before the first dose (clinical.md s1c, V); the
+     * booking check (POST /api/sessions) asks the same, but enrolment is checked again here, for
+     * the day of the dose, since a session may have been booked without naming the service. */
+    if (plan.route == DOSE_ROUTE_NASAL_ESK) {
+        char day[11];
+        snprintf(day, sizeof day, "%.10s", at);
+        struct kc_error rerr = {0};
+        int rrc = store_rems_check_dose(r->st, &r->actor, pat.id, day, &rerr);
+        if (rrc) {
+            json_decref(o);
+            return rrc == KC_EDENIED ? api_error(r, 409, NULL, "%s", rerr.msg) : api_from_error(r, &rerr);
+        }
+    }
     int infusion = plan.route == DOSE_ROUTE_IV && plan.duration_min > 0;
     if (infusion) iso_plus(at, plan.duration_min, end);
     static const char *store_route[] = {[DOSE_ROUTE_IV] = "iv", [DOSE_ROUTE_IM] = "im", [DOSE_ROUTE_SC] = "sc",

@@ -9,6 +9,7 @@
 #include "clinic/protocol.h"
 #include "clinic/scale.h"
 #include "store/store.h"
+#include "store/store_rems.h"
 
 int http__demo_load(struct store *st, struct kc_error *err);
 void http__random_password(char *out, size_t size);
@@ -101,8 +102,13 @@ int http__demo_load(struct store *st, struct kc_error *err)
         if (rc) return rc;
     }
     int rc = add_session(st, &who, ids[0], now + 2 * 86400, "chair-1", 0, 0, NULL, NULL, err);
-    /* Sam: esketamine, one session done. */
+    /* Sam: esketamine, one session done; enrolled in the SPRAVATO REMS before it (a dose
+     * without enrolment is refused). */
     static const int phq_sam[9] = {3, 3, 2, 2, 2, 2, 2, 1, 0};
+    char enrolled[32];
+    iso(now - 10 * 86400, enrolled);
+    enrolled[10] = '\0';
+    if (!rc) rc = store_rems_enrol(st, &who, ids[1], "DEMO-REMS-002", enrolled, err);
     if (!rc) rc = add_session(st, &who, ids[1], now - 3 * 86400, "chair-2", 1, 138, phq_sam, NULL, err);
     if (!rc) rc = add_session(st, &who, ids[1], now + 86400, "chair-2", 0, 0, NULL, NULL, err);
     /* Jordan: screened, first session tomorrow. */

@@ -67,6 +67,18 @@ test('an IV infusion of 91 min is charged 96365 + one 96366 + J3490; only billin
 });
 
 test('84 mg esketamine is G2083; a session with a 90 min infusion has no 96366', async () => {
+  // SPRAVATO REMS: no esketamine before the patient is enrolled — refused at the dose itself, and
+  // nothing leaves the ledger (a day outside the reports' windows below)
+  const balance = async () => (await as.prescriber.get('/api/ledger/balances')).json.balances.find((b) => b.lot === 'L-esketamine').balance_ug;
+  const stock = await balance();
+  const early = await as.nurse.post('/api/sessions', { patient_id: patientId, planned_at: '2026-10-20T09:00:00Z', chair: 'chair-1' });
+  assert.equal((await as.nurse.post(`/api/sessions/${early.json.id}/status`, { status: 'started', at: '2026-10-20T09:00:00Z' })).status, 200);
+  const refused = await as.prescriber.post(`/api/sessions/${early.json.id}/doses`, { route: 'nasal', fixed_mg: 56, conc_mg_per_ml: 140, lot: 'L-esketamine', location: 'safe-1', started_at: '2026-10-20T09:05:00Z' });
+  assert.equal(refused.status, 409, JSON.stringify(refused.json));
+  assert.match(refused.json.error.message, /esketamine on 2026-10-20 refused: the patient is not enrolled in the SPRAVATO REMS/);
+  assert.equal(await balance(), stock, 'nothing left the ledger');
+  assert.equal((await as.nurse.post(`/api/sessions/${early.json.id}/status`, { status: 'ended', at: '2026-10-20T09:30:00Z' })).status, 200);
+  assert.equal((await as.prescriber.post(`/api/patients/${patientId}/rems-enrolment`, { enrolled_on: '2026-11-03', rems_id: 'R-77' })).status, 201);
   const esk = await endedSession('2026-11-04', { route: 'nasal', fixed_mg: 84, conc_mg_per_ml: 140, lot: 'L-esketamine', location: 'safe-1' });
   const c = await as.desk.post(`/api/sessions/${esk}/charges`, {});
   assert.equal(c.status, 201, JSON.stringify(c.json));
@@ -139,8 +151,7 @@ test('the CLI reads and writes the same account', async () => {
 
 test('REMS: enrolment, the monitoring form from the record, signing only when complete, the 7-day tracker', async () => {
   const pid = String(patientId);
-  assert.match(kc(['rems', 'check', pid, '--on', '2026-11-10'], 1).stderr, /not enrolled/);
-  kc(['rems', 'enrol', pid, '--on', '2026-11-09', '--rems-id', 'R-77']);
+  assert.match(kc(['rems', 'check', pid, '--on', '2026-11-02'], 1).stderr, /enrolment is dated 2026-11-03, after the dose/);
   kc(['rems', 'check', pid, '--on', '2026-11-10']);
   const sid = await endedSession('2026-11-10', { route: 'nasal', fixed_mg: 56, conc_mg_per_ml: 140, lot: 'L-esketamine', location: 'safe-1' }, async (id) => {
     // BP before the dose (09:05), at 40 and 45 min, and before discharge
@@ -263,7 +274,7 @@ test('REMS and reports over the API: roles, signing refused until complete, trac
   assert.equal(unsigned.state, 'overdue');
   const form = await as.nurse.get(`/api/sessions/${unsigned.session_id}/rems`);
   assert.equal(form.status, 200);
-  assert.equal(form.json.enrolled, false, 'enrolled on 2026-11-09, after this session');
+  assert.equal(form.json.enrolled, true, 'enrolled on 2026-11-03, before this session');
   assert.equal(form.json.dose_mg, 84);
   assert.match(form.json.missing, /vitals_ok_pre/);
   const answers = { vitals_ok_pre: true, vitals_ok_end: true, ready_to_leave_min: 125, monitoring_hcp: 'Dr P' };
@@ -315,10 +326,10 @@ test('booking check: a commercial payer needs a prior authorisation covering the
   const expired = await check('2027-01-01', 'iv');
   assert.equal(expired.bookable, false);
   assert.match(expired.reason, /expired on 2026-12-31/);
-  const early = await check('2026-11-08', 'esketamine');
-  assert.equal(early.bookable, false, 'REMS enrolment is dated 2026-11-09');
+  const early = await check('2026-11-02', 'esketamine');
+  assert.equal(early.bookable, false, 'REMS enrolment is dated 2026-11-03');
   assert.match(early.reason, /after the dose/);
-  assert.equal((await check('2026-11-09', 'esketamine')).bookable, true);
-  assert.equal((await as.desk.get(`/api/patients/${pid}/booking-check?day=2026-11-09&service=laser`)).status, 422);
+  assert.equal((await check('2026-11-03', 'esketamine')).bookable, true);
+  assert.equal((await as.desk.get(`/api/patients/${pid}/booking-check?day=2026-11-03&service=laser`)).status, 422);
   assert.match(kc(['billing', 'check', pid, '--on', '2027-01-02', '--service', 'iv'], 1).stderr, /expired/);
 });
