@@ -11,6 +11,7 @@ import { lineChart } from '../chart.js';
 import { doseView } from './plan.js';
 import { effectsCard, dissociationCard } from './chair_records.js';
 import { giveDoseForm } from './give_dose.js';
+import { remsCard } from './rems_card.js';
 
 const POLL_MS = 2000;
 const CODES = ['sbp', 'dbp', 'hr', 'spo2'];
@@ -167,6 +168,8 @@ export async function render(main, { me, params, navigate }) {
 
   // --- side effects, interventions, dissociation (chair_records.js)
   const dissociation = dissociationCard(id, s.patient_id, me);
+  // --- the SPRAVATO REMS monitoring form of an esketamine session (rems_card.js)
+  const rems = plan && plan.route === 'nasal' ? remsCard(id, me) : null;
 
   // --- discharge
   const dOut = h('div', { 'aria-live': 'polite', 'data-testid': 'discharge-result' });
@@ -188,7 +191,7 @@ export async function render(main, { me, params, navigate }) {
   });
 
   clear(main, head, h('div', { class: 'grid' }, doseCard, vitalsCard), h('div', { class: 'grid' }, effects.card,
-    can(me, 'session', 'write') ? h('section', { class: 'card' }, dForm, dOut) : null), dissociation, printVitals);
+    can(me, 'session', 'write') ? h('section', { class: 'card' }, dForm, dOut) : null), rems && rems.card, dissociation, printVitals);
   if (s.status === 'ended') get(`/api/sessions/${id}/discharge`).then((d) => { if (!dOut.firstChild) clear(dOut, h('p', { class: 'muted' }, `Last check ${fmtDateTime(d.at)} by ${d.by_user}: ${d.ready ? 'ready' : `not ready (${d.first_missing})`}`)); }).catch(() => {});
 
   // PK prediction for the planned dose, aligned with the session start (drawn when it arrives).
@@ -196,7 +199,7 @@ export async function render(main, { me, params, navigate }) {
     post('/api/pk/simulate', { model: plan.pk_models[0].id, weight_kg: p.weight_kg || plan.dose.weight_used_kg, doses: plan.dose.pk_doses, until_min: 240, step_min: 2 })
       .then((r) => { if (!state.gone) { state.pk = r; drawChart(); } }, () => {});
   }
-  await Promise.all([poll(), effectsLoaded]);
+  await Promise.all([poll(), effectsLoaded, rems && rems.load()]);
   if (!state.obs.length) clear(chartEl, h('p', { class: 'muted' }, 'Waiting for the monitor…'));
   const liveEl = h('p', { class: 'muted small', 'data-testid': 'live', 'aria-live': 'polite' });
   latest.after(liveEl);
