@@ -62,6 +62,19 @@ int api_rems_form(struct api_req *r)
     struct kc_error err = {0};
     struct rems_form f;
     if (api_param_id(r, 0, &sid)) return r->status;
+    /* Signed: the copy as it was signed (the record may have changed since), with who signed
+     * and submitted it; otherwise the form as the record fills it now. */
+    struct store_rems_signed sg;
+    if (store_rems_form_signed(r->st, &r->actor, sid, &sg, &err)) return api_from_error(r, &err);
+    if (sg.form) {
+        json_object_set_new(sg.form, "missing", json_string(""));
+        json_object_set_new(sg.form, "signed", json_true());
+        json_object_set_new(sg.form, "signed_at", json_string(sg.signed_at));
+        json_object_set_new(sg.form, "signed_by", json_string(sg.signed_by));
+        json_object_set_new(sg.form, "submitted_at", sg.submitted_at[0] ? json_string(sg.submitted_at) : json_null());
+        json_object_set_new(sg.form, "submitted_by", sg.submitted_by[0] ? json_string(sg.submitted_by) : json_null());
+        return api_json(r, 200, sg.form);
+    }
     if (store_rems_form_build(r->st, &r->actor, sid, &f, &err)) return api_from_error(r, &err);
     return api_json(r, 200, form_body(&f, 0));
 }

@@ -41,6 +41,15 @@ json_t *store_rems_form_json(const struct rems_form *f);
 int store_rems_form_sign(struct store *st, const struct store_actor *who, int64_t session_id,
                          const json_t *answers, struct rems_form *out, struct kc_error *err);
 /* Marks the signed form submitted to the REMS at (RFC 3339; NULL = now). */
+/* The signed copy of a session's form, as it was signed: the form (owned JSON object; the caller
+ * decrefs) and who signed and submitted it when ("" when not submitted).  out->form is NULL when
+ * the form is not signed (not an error).  One audited read. */
+struct store_rems_signed {
+    json_t *form;
+    char signed_at[32], signed_by[64], submitted_at[32], submitted_by[64];
+};
+int store_rems_form_signed(struct store *st, const struct store_actor *who, int64_t session_id,
+                           struct store_rems_signed *out, struct kc_error *err);
 int store_rems_form_submit(struct store *st, const struct store_actor *who, int64_t session_id,
                            const char *at, struct kc_error *err);
 

@@ -138,6 +138,41 @@ done:
     return rc;
 }
 
+static int signed_row(void *c, const struct srow *r)
+{
+    struct store_rems_signed *o = c;
+    const char *text = srow_text(r, 0);
+    json_decref(o->form);
+    o->form = text ? json_loads(text, 0, NULL) : NULL;
+    store__copy(r, 1, o->signed_at, sizeof o->signed_at);
+    store__copy(r, 2, o->signed_by, sizeof o->signed_by);
+    store__copy(r, 3, o->submitted_at, sizeof o->submitted_at);
+    store__copy(r, 4, o->submitted_by, sizeof o->submitted_by);
+    return 0;
+}
+
+int store_rems_form_signed(struct store *st, const struct store_actor *who, int64_t session_id,
+                           struct store_rems_signed *out, struct kc_error *err)
+{
+    char rid[24];
+    snprintf(rid, sizeof rid, "%" PRId64, session_id);
+    memset(out, 0, sizeof *out);
+    int rc = store__check_actor(who, err);
+    if (rc) return rc;
+    struct sv q[] = {SV_I(session_id)};
+    if (!(rc = store__begin_read(st, err))) {
+        rc = store__q(st, "SELECT form, signed_at, signed_by, submitted_at, submitted_by FROM "
+                          "rems_forms WHERE session_id = ?", q, 1, signed_row, out, err);
+        if (rc > 0) rc = KC_OK;
+    }
+    rc = store__finish(st, rc, who, "read", "RemsForm", rid, "signed copy", err);
+    if (rc) {
+        json_decref(out->form);
+        out->form = NULL;
+    }
+    return rc;
+}
+
 int store_rems_form_submit(struct store *st, const struct store_actor *who, int64_t session_id,
                            const char *at, struct kc_error *err)
 {

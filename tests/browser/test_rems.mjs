@@ -144,9 +144,13 @@ test('the prescriber signs: an empty answer is refused by the server, then signe
   assert.equal(await c.getByRole('button', { name: 'Submit to the REMS' }).count(), 0);
   assert.equal(await cell('monitoring_hcp'), 'Dr Reyes');
   await shot(page, 'session-rems');
-  // a reload reads the state from the tracker; nothing is offered again
+  // after a reload the server serves the copy as signed: the answers, who signed and submitted
   await chair(ids.session);
   await c.locator('[data-testid="rems-status"]', { hasText: /Submitted to the REMS/ }).waitFor();
+  assert.match(await c.locator('[data-testid="rems-status"]').textContent(), /Submitted to the REMS .* by prescriber .*signed .* by prescriber\./);
+  assert.equal(await cell('monitoring_hcp'), 'Dr Reyes', 'the signed answers, not the record rebuilt');
+  assert.equal(await cell('ready_to_leave_min'), '120');
+  assert.equal(await c.getByRole('columnheader', { name: 'As signed' }).count(), 1);
   assert.equal(await c.getByRole('button', { name: /Sign REMS form|Submit to the REMS/ }).count(), 0);
   await page.emulateMedia({ media: 'print' });
   assert.equal(await c.locator('table').isVisible(), true, 'the form prints with the session record');

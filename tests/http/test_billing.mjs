@@ -182,7 +182,17 @@ test('REMS: enrolment, the monitoring form from the record, signing only when co
   assert.equal(bySession[sid].due, '2026-11-17');
   const older = track.find((t) => t.session_day === '2026-11-04');
   assert.equal(older.state, 'overdue', 'unsigned since 2026-11-04, due 2026-11-11');
+  // the API serves the copy as signed (answers, signer), not the form rebuilt from the record
+  let got = (await as.nurse.get(`/api/sessions/${sid}/rems`)).json;
+  assert.deepEqual([got.signed, got.signed_by, got.submitted_at, got.monitoring_hcp, got.ready_to_leave_min],
+    [true, 'admin', null, 'Dr Demo', 120]);
+  assert.match(got.signed_at, /^\d{4}-\d\d-\d\dT/);
   kc(['rems', 'submit', String(sid), '--at', '2026-11-12T10:00:00Z']);
+  got = (await as.nurse.get(`/api/sessions/${sid}/rems`)).json;
+  assert.deepEqual([got.submitted_at, got.submitted_by], ['2026-11-12T10:00:00.000Z', 'admin']);
+  const unsignedForm = (await as.nurse.get(`/api/sessions/${older.session_id}/rems`)).json;
+  assert.equal(unsignedForm.signed, false, 'an unsigned form is still built from the record');
+  assert.equal((await as.nurse.get('/api/sessions/999999/rems')).status, 404);
   const after = JSON.parse(kc(['rems', 'tracker', '--today', '2026-11-30', '--format', 'json']).stdout);
   assert.equal(after.find((t) => t.session_id === sid).state, 'submitted');
   const csv = kc(['rems', 'tracker', '--today', '2026-11-30', '--format', 'csv']).stdout.split('\n');

@@ -29,7 +29,6 @@ export function remsCard(sessionId, me) {
   const body = h('div');
   const card = h('section', { class: 'card', 'aria-labelledby': 'rems-h', 'data-testid': 'rems' },
     h('h2', { id: 'rems-h' }, 'SPRAVATO REMS monitoring form'), body);
-  let signedCopy = null; // the form as signed from this screen (the GET serves the record's)
 
   async function load() {
     let form;
@@ -38,7 +37,7 @@ export function remsCard(sessionId, me) {
       return;
     }
     const track = await get('/api/rems/tracker').then((t) => t.forms.find((x) => x.session_id === Number(sessionId)), () => null);
-    draw(signedCopy || form, track);
+    draw(form, track);
   }
 
   function answers(form, out) {
@@ -58,20 +57,21 @@ export function remsCard(sessionId, me) {
         if (v === '') continue; // left out: the server keeps the record's value or names it missing
         body[el.name] = YES_NO.includes(el.name) ? v === 'true' : el.type === 'number' ? Number(v) : v;
       }
-      signedCopy = await post(`/api/sessions/${sessionId}/rems/sign`, body);
-      await load();
+      await post(`/api/sessions/${sessionId}/rems/sign`, body);
+      await load(); // the GET now serves the signed copy
     });
     return f;
   }
 
   function draw(form, track) {
     const out = h('div', { 'aria-live': 'polite' });
-    const signed = form.signed || !!(track && track.signed_at);
-    const submitted = !!(track && track.submitted_at);
+    // Signed: the GET serves the copy as signed, with who signed and submitted it and when.
+    const signed = form.signed;
+    const submitted = signed && !!form.submitted_at;
     const due = track ? ` · due ${track.due} (${track.state})` : '';
     const status = h('p', { role: 'status', 'data-testid': 'rems-status' },
-      submitted ? [badge('submitted', 'ok'), ` Submitted to the REMS ${fmtDateTime(track.submitted_at)} (${track.state}); signed ${fmtDateTime(track.signed_at)}.`]
-        : signed ? [badge('signed', 'ok'), ` Signed${track ? ` ${fmtDateTime(track.signed_at)}` : ''}; not yet submitted${due}.`]
+      submitted ? [badge('submitted', 'ok'), ` Submitted to the REMS ${fmtDateTime(form.submitted_at)} by ${form.submitted_by}${track ? ` (${track.state})` : ''}; signed ${fmtDateTime(form.signed_at)} by ${form.signed_by}.`]
+        : signed ? [badge('signed', 'ok'), ` Signed ${fmtDateTime(form.signed_at)} by ${form.signed_by}; not yet submitted${due}.`]
           : [badge('not signed', 'warn'), due]);
     const submit = signed && !submitted && can(me, 'session', 'write')
       ? h('button', { type: 'button', class: 'no-print', onclick: async (ev) => {
@@ -80,8 +80,7 @@ export function remsCard(sessionId, me) {
       } }, 'Submit to the REMS') : null;
     clear(body, status,
       !signed ? h('p', { class: form.missing ? 'notice' : 'muted', 'data-testid': 'rems-missing' }, form.missing || 'Every required field is filled.') : null,
-      signed && !signedCopy ? h('p', { class: 'muted small' }, 'Shown from the session record; the signed copy keeps the answers given at signing.') : null,
-      table(['Form field', signed && signedCopy ? 'As signed' : 'From the record'],
+      table(['Form field', signed ? 'As signed' : 'From the record'],
         FIELDS.map(([k, text]) => [h('span', {}, text, ' ', h('span', { class: 'muted small' }, k)), show(valueOf(form, k))])),
       !signed ? (can(me, 'session', 'sign') ? answers(form, out) : h('p', { class: 'notice no-print' }, 'Your role cannot sign this form: a prescriber signs it.')) : null,
       submit, out);
