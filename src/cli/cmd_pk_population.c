@@ -32,7 +32,11 @@ static void usage(FILE *f)
             "              [--threads N] [--seed S] [--refine] [--timing] [--ke0 R/min]\n"
             "              [--format table|csv|json]\n"
             "Quantiles come from histograms merged exactly across threads: within 0.78%% of the exact\n"
-            "sample quantile, or about 2e-6 with --refine (a second pass over the same patients).\n");
+            "sample quantile, or about 2e-6 with --refine (a second pass over the same patients).\n"
+            "Cmax is each patient's exact Cp at the output times and wherever the inputs change (the\n"
+            "end of an infusion, a bolus, a device): the true peak of IV infusions and boluses on any\n"
+            "grid; an absorption peak (nasal, oral, IM) between outputs is seen at the grid, so give\n"
+            "those routes a fine --step (1 min: within 0.03%% of the peak for IM, closer for nasal/oral).\n");
 }
 
 /* CPU seconds of the whole process (user + system, all threads). */
