@@ -27,6 +27,20 @@ export async function launch() {
   return ctx;
 }
 
+// The page a test file drives: 10-s waits, and a script error in the page fails the test.
+export async function firstPage(ctx) {
+  const page = ctx.pages()[0] || await ctx.newPage();
+  page.setDefaultTimeout(10000);
+  page.on('pageerror', (e) => { throw e; });
+  return page;
+}
+
+// Logs out with the shell's button, as a person would.
+export async function logOut(page) {
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.waitForURL(/\/login$/);
+}
+
 // Logs in through the login form, as a person would.
 export async function loginAs(page, base, user, password) {
   await page.goto(`${base}/login`);

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../http/server_harness.mjs';
-import { haveChromium, launch, loginAs, ready } from './browser_harness.mjs';
+import { haveChromium, launch, loginAs, ready, firstPage } from './browser_harness.mjs';
 
 const skip = haveChromium() ? false : 'chromium is not installed (/usr/bin/chromium)';
 let srv, ctx, page;
@@ -13,8 +13,7 @@ before(async () => {
   if (skip) return;
   srv = await startServer({ demo: true });
   ctx = await launch();
-  page = ctx.pages()[0] || await ctx.newPage();
-  page.setDefaultTimeout(10000);
+  page = await firstPage(ctx);
 });
 after(async () => { if (ctx) await ctx.close(); if (srv) await srv.stop(); });
 

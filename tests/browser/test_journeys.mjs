@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client } from '../http/server_harness.mjs';
-import { haveChromium, launch, loginAs, ready, shot, localInput, until } from './browser_harness.mjs';
+import { haveChromium, launch, loginAs, ready, shot, localInput, until, firstPage, logOut } from './browser_harness.mjs';
 
 const skip = haveChromium() ? false : 'chromium is not installed (/usr/bin/chromium)';
 let srv, ctx, page, pw;
@@ -18,15 +18,13 @@ before(async () => {
   srv = await startServer({ demo: true });
   pw = srv.demoPassword;
   ctx = await launch();
-  page = ctx.pages()[0] || await ctx.newPage();
-  page.setDefaultTimeout(10000);
-  page.on('pageerror', (e) => { throw e; });
+  page = await firstPage(ctx);
 });
 after(async () => { if (ctx) await ctx.close(); if (srv) await srv.stop(); });
 
 const L = (text) => page.getByLabel(text, { exact: true });
 const navLinks = async () => (await page.locator('#nav a').allTextContents()).sort();
-async function logout() { await page.getByRole('button', { name: 'Log out' }).click(); await page.waitForURL(/\/login$/); }
+const logout = () => logOut(page);
 
 test('each role logs in through the form and sees only its pages', { skip }, async () => {
   const expect = {

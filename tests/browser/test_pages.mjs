@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, Client } from '../http/server_harness.mjs';
-import { haveChromium, launch, loginAs, ready, shot, firstLoad, SHOTS } from './browser_harness.mjs';
+import { haveChromium, launch, loginAs, ready, shot, firstLoad, SHOTS, firstPage, logOut } from './browser_harness.mjs';
 
 const skip = haveChromium() ? false : 'chromium is not installed (/usr/bin/chromium)';
 let srv, ctx, page, pw, api;
@@ -21,12 +21,10 @@ before(async () => {
   api = new Client(srv.base);
   assert.equal((await api.login('nurse', pw)).status, 200);
   ctx = await launch();
-  page = ctx.pages()[0] || await ctx.newPage();
-  page.setDefaultTimeout(10000);
-  page.on('pageerror', (e) => { throw e; });
+  page = await firstPage(ctx);
 });
 after(async () => { if (ctx) await ctx.close(); if (srv) await srv.stop(); });
-async function logout() { await page.getByRole('button', { name: 'Log out' }).click(); await page.waitForURL(/\/login$/); }
+const logout = () => logOut(page);
 
 async function newPatient(mrn) {
   const r = await api.post('/api/patients', { mrn, family_name: 'Trajectory', given_name: 'Tess', birth_date: '1990-02-02', sex: 'female' });

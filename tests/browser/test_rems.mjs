@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client } from '../http/server_harness.mjs';
-import { haveChromium, launch, loginAs, ready, shot } from './browser_harness.mjs';
+import { haveChromium, launch, loginAs, ready, shot, firstPage, logOut } from './browser_harness.mjs';
 
 const skip = haveChromium() ? false : 'chromium is not installed (/usr/bin/chromium)';
 let srv, ctx, page, pw;
@@ -61,13 +61,11 @@ before(async () => {
   ids.ivSession = await startedSession(ids.iv, 'chair-8', Date.now() - 10 * 60000);
 
   ctx = await launch();
-  page = ctx.pages()[0] || await ctx.newPage();
-  page.setDefaultTimeout(10000);
-  page.on('pageerror', (e) => { throw e; });
+  page = await firstPage(ctx);
 });
 after(async () => { if (ctx) await ctx.close(); if (srv) await srv.stop(); });
 
-async function logout() { await page.getByRole('button', { name: 'Log out' }).click(); await page.waitForURL(/\/login$/); }
+const logout = () => logOut(page);
 async function chair(sid) { await page.goto(`${srv.base}/sessions/${sid}`); await ready(page); }
 const card = () => page.locator('[data-testid="rems"]');
 // The value the card shows for a form field (each row names the field as the server does).
