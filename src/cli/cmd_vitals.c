@@ -53,7 +53,8 @@ static int print_alarms(const struct vitals_result *r, int gate, enum cli_format
                                                  "t_min", r->alarms[i].t_min, "text",
                                                  r->alarms[i].text, "action", r->alarms[i].action,
                                                  "source", r->alarms[i].source));
-        json_t *o = json_pack("{s:o, s:o}", "alarms", arr, "protocol", clinic_cli_trace_json(&r->trace));
+        json_t *o = json_pack("{s:o, s:i, s:o}", "alarms", arr, "alarms_left_out", r->n_left_out, "protocol",
+                              clinic_cli_trace_json(&r->trace));
         if (gate) json_object_set_new(o, "dose_allowed", json_boolean(r->dose_allowed));
         int rc = clinic_cli_print_json(stdout, o);
         json_decref(o);
@@ -65,6 +66,7 @@ static int print_alarms(const struct vitals_result *r, int gate, enum cli_format
                vitals_severity_name(r->alarms[i].severity), r->alarms[i].t_min, r->alarms[i].text,
                r->alarms[i].action, r->alarms[i].source);
     if (!r->n_alarms) printf("  no alarms\n");
+    if (r->n_left_out) printf("  (%d older alarms left out: the list keeps the latest %d)\n", r->n_left_out, VITALS_MAX_ALARMS);
     clinic_cli_trace_print(stdout, &r->trace);
     return CLI_EXIT_OK;
 }

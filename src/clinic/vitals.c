@@ -22,7 +22,13 @@ static void alarm(struct vitals_result *r, const char *id, enum vitals_severity 
 static void alarm(struct vitals_result *r, const char *id, enum vitals_severity sev, double t,
                   const char *action, const char *source, const char *fmt, ...)
 {
-    if (r->n_alarms >= VITALS_MAX_ALARMS) return;
+    if (r->n_alarms >= VITALS_MAX_ALARMS) {
+        /* A long session at 1 Hz can raise hundreds (one per low SpO2 reading): drop the oldest,
+         * never the newest — the alarm of the latest reading is the one the nurse must see. */
+        memmove(&r->alarms[0], &r->alarms[1], (VITALS_MAX_ALARMS - 1) * sizeof r->alarms[0]);
+        r->n_alarms--;
+        r->n_left_out++;
+    }
     struct vitals_alarm *a = &r->alarms[r->n_alarms++];
     va_list ap;
     a->id = id;

@@ -29,8 +29,10 @@ struct vitals_alarm {
 
 struct vitals_result {
     int dose_allowed; /* pre-dose gate only: 1 = may dose now without a clinician's review */
+    /* oldest first; when more are raised than fit, the oldest are left out (the latest reading's
+     * alarms always stay) and counted in n_left_out */
     struct vitals_alarm alarms[VITALS_MAX_ALARMS];
-    int n_alarms;
+    int n_alarms, n_left_out;
     struct protocol_trace trace;
 };
 

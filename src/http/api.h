@@ -81,6 +81,11 @@ int api_get_int(struct api_req *r, json_t *o, const char *key, int required, lon
 int api_param_id(struct api_req *r, int i, int64_t *id);
 /* t as UTC RFC 3339 to the second, e.g. 2026-11-23T13:29:42Z. */
 void api_time_text(time_t t, char out[32]);
+/* A stored UTC time ("YYYY-MM-DDTHH:MM:SS[.fff]Z", as the store writes them) to seconds since
+ * the epoch; -1 when it is not one. */
+time_t api_time_parse(const char *at);
+/* Whole years from a YYYY-MM-DD birth date to `now` (UTC); -1 when it is not a date. */
+int api_age_years(const char *birth, time_t now);
 
 /* The clinic's protocol (shipped defaults with the overrides of `serve --protocol FILE`). */
 struct protocol;

@@ -15,25 +15,9 @@
 
 #define PRED_POINTS 49 /* 0-240 min every 5 min */
 
-static int age_years(const char *birth, time_t now)
-{
-    int y, m, d;
-    if (sscanf(birth, "%4d-%2d-%2d", &y, &m, &d) != 3) return 0;
-    struct tm t;
-    gmtime_r(&now, &t);
-    int age = t.tm_year + 1900 - y;
-    if (t.tm_mon + 1 < m || (t.tm_mon + 1 == m && t.tm_mday < d)) age--;
-    return age;
-}
-
 static void iso_plus(const char *start, double minutes, char out[32])
 {
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    sscanf(start, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    api_time_text(timegm(&tm) + (time_t)llround(minutes * 60), out);
+    api_time_text(api_time_parse(start) + (time_t)llround(minutes * 60), out);
 }
 
 /* The predicted curve for the plan: Domino 1984 for racemic ketamine, Perez-Ruixo 2021 for
@@ -91,7 +75,9 @@ int api_doses_add(struct api_req *r)
               api_get_number(r, o, "height_cm", 0, 0, 280, &q.height_cm) ||
               api_get_string(r, o, "basis", 0, 15, &basis) || api_get_string(r, o, "override_reason", 0, 199, &reason) ||
               api_get_string(r, o, "lot", 1, 63, &lot) || api_get_string(r, o, "location", 1, 63, &location) ||
-              api_get_string(r, o, "started_at", 0, 35, &started);
+              api_get_string(r, o, "started_at", 0, 35, &started) ||
+              (started && api_time_parse(started) < 0 &&
+               api_error(r, 422, "started_at", "%s", "'started_at' must be a UTC time such as 2026-12-01T09:30:00Z"));
     json_t *b = json_object_get(o, "amount_is_salt"), *f = json_object_get(o, "first_dose");
     if (!bad && ((b && !json_is_boolean(b)) || (f && !json_is_boolean(f))))
         bad = api_error(r, 422, b && !json_is_boolean(b) ? "amount_is_salt" : "first_dose", "%s", "must be true or false");
@@ -133,7 +119,11 @@ int api_doses_add(struct api_req *r)
     if (store_patient_weight_latest(r->st, &r->actor, pat.id, &w, &werr) == 0) q.weight_kg = w;
     q.sex = strcmp(pat.sex, "male") == 0 ? DOSE_SEX_MALE : strcmp(pat.sex, "female") == 0 ? DOSE_SEX_FEMALE : DOSE_SEX_UNKNOWN;
     time_t now = time(NULL);
-    q.age_years = age_years(pat.birth_date, now);
+    q.age_years = api_age_years(pat.birth_date, now);
+    if (q.age_years < 0) {
+        json_decref(o);
+        return api_error(r, 422, NULL, "the patient's birth date '%s' is not a date", pat.birth_date);
+    }
 
     struct protocol proto;
     proto = *api_protocol(r);

@@ -97,42 +97,44 @@ int api_sessions_list(struct api_req *r)
     return api_json(r, 200, json_pack("{s:o}", "sessions", rows));
 }
 
-/* Vitals of a session, with readings grouped by time for the alarm rules. */
-#define MAX_READINGS 4096
+/* Vitals of a session, with readings grouped by time for the alarm rules.  The whole session is
+ * read (alarms look back over it) and a long one at 1 Hz has thousands of readings, so the
+ * buffers grow as needed; only the rows after `after` become JSON. */
 struct vit_ctx {
     json_t *rows;
     struct vitals_reading *rd;
     char (*at)[32];
-    int n;
+    int n, cap, oom;
+    long long after;
     int64_t last_id;
-    time_t t0;
 };
-
-static time_t parse_time(const char *at)
-{
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    if (sscanf(at, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-               &tm.tm_sec) != 6)
-        return 0;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    return timegm(&tm);
-}
 
 static int vital_item(void *ctx, const struct store_vital_row *v)
 {
     struct vit_ctx *c = ctx;
-    const struct plaus_vital *pv = plaus_vital_find(v->code);
-    json_array_append_new(c->rows, json_pack("{s:I, s:s, s:s, s:f, s:s}", "id", (json_int_t)v->id, "at", v->at, "code",
-                                             v->code, "value", v->value, "unit", pv ? pv->unit : ""));
+    if (v->id > c->after) {
+        const struct plaus_vital *pv = plaus_vital_find(v->code);
+        json_array_append_new(c->rows, json_pack("{s:I, s:s, s:s, s:f, s:s}", "id", (json_int_t)v->id, "at", v->at,
+                                                 "code", v->code, "value", v->value, "unit", pv ? pv->unit : ""));
+    }
     c->last_id = v->id;
     /* group into readings by identical time */
     int k = -1;
     for (int i = c->n - 1; i >= 0 && i >= c->n - 8; i--)
         if (strcmp(c->at[i], v->at) == 0) k = i;
     if (k < 0) {
-        if (c->n >= MAX_READINGS) return 0;
+        if (c->n == c->cap) {
+            int cap = c->cap ? 2 * c->cap : 1024;
+            struct vitals_reading *rd = realloc(c->rd, (size_t)cap * sizeof *rd);
+            if (rd) c->rd = rd;
+            char(*at)[32] = rd ? realloc(c->at, (size_t)cap * sizeof *at) : NULL;
+            if (!rd || !at) {
+                c->oom = 1;
+                return 1; /* stops the read */
+            }
+            c->at = at;
+            c->cap = cap;
+        }
         k = c->n++;
         snprintf(c->at[k], 32, "%s", v->at);
         c->rd[k] = (struct vitals_reading){0, NAN, NAN, NAN, NAN};
@@ -152,40 +154,43 @@ static int cmp_reading(const void *a, const void *b)
 
 json_t *api_vitals_json(struct api_req *r, int64_t id, long long after)
 {
-    static _Thread_local struct vitals_reading rd[MAX_READINGS];
-    static _Thread_local char at[MAX_READINGS][32];
-    struct vit_ctx c = {json_array(), rd, at, 0, after, 0};
+    struct vit_ctx c = {.rows = json_array(), .after = after};
     struct kc_error err = {0};
-    /* alarms need the whole session; the rows returned are those after `after` */
-    if (store_vitals_list(r->st, &r->actor, id, 0, 0, vital_item, &c, &err)) {
-        json_decref(c.rows);
-        api_from_error(r, &err);
-        return NULL;
+    json_t *out = NULL, *alarms = json_array();
+    int rc = store_vitals_list(r->st, &r->actor, id, 0, 0, vital_item, &c, &err);
+    if (c.oom) {
+        api_error(r, 503, NULL, "%s", "out of memory reading the session's vital signs");
+        goto done;
     }
-    json_t *rows = json_array();
-    size_t i;
-    json_t *v;
-    json_array_foreach(c.rows, i, v) if (json_integer_value(json_object_get(v, "id")) > after)
-        json_array_append(rows, v);
-    json_decref(c.rows);
-    json_t *alarms = json_array();
+    if (rc) {
+        api_from_error(r, &err);
+        goto done;
+    }
+    int left_out = 0;
     if (c.n > 0) {
-        time_t t0 = parse_time(at[0]);
-        for (int k = 0; k < c.n; k++) rd[k].t_min = (double)(parse_time(at[k]) - t0) / 60.0;
-        qsort(rd, (size_t)c.n, sizeof rd[0], cmp_reading);
-        const struct protocol *p = api_protocol(r);
+        time_t t0 = api_time_parse(c.at[0]);
+        for (int k = 0; k < c.n; k++) c.rd[k].t_min = (double)(api_time_parse(c.at[k]) - t0) / 60.0;
+        qsort(c.rd, (size_t)c.n, sizeof c.rd[0], cmp_reading);
         struct vitals_result res;
-        double now = rd[c.n - 1].t_min;
-        if (vitals_evaluate(p, rd, c.n, now, NAN, &res, &err) == 0)
+        double now = c.rd[c.n - 1].t_min;
+        if (vitals_evaluate(api_protocol(r), c.rd, c.n, now, NAN, &res, &err) == 0) {
+            left_out = res.n_left_out;
             for (int k = 0; k < res.n_alarms; k++)
                 json_array_append_new(alarms, json_pack("{s:s, s:s, s:f, s:s, s:s, s:s}", "id", res.alarms[k].id,
                                                         "severity", vitals_severity_name(res.alarms[k].severity),
                                                         "t_min", res.alarms[k].t_min, "text", res.alarms[k].text,
                                                         "action", res.alarms[k].action ? res.alarms[k].action : "",
                                                         "source", res.alarms[k].source ? res.alarms[k].source : ""));
+        }
     }
-    return json_pack("{s:I, s:o, s:o, s:I}", "session_id", (json_int_t)id, "observations", rows,
-                     "alarms", alarms, "last_id", (json_int_t)(c.last_id > after ? c.last_id : after));
+    out = json_pack("{s:I, s:O, s:O, s:i, s:I}", "session_id", (json_int_t)id, "observations", c.rows, "alarms",
+                    alarms, "alarms_left_out", left_out, "last_id", (json_int_t)(c.last_id > after ? c.last_id : after));
+done:
+    json_decref(c.rows);
+    json_decref(alarms);
+    free(c.rd);
+    free(c.at);
+    return out;
 }
 
 int api_vitals_list(struct api_req *r)

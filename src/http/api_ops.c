@@ -10,18 +10,6 @@
 #include "clinic/outcome.h"
 #include "http/api_ui.h"
 
-static time_t parse_time(const char *at)
-{
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    if (sscanf(at, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-               &tm.tm_sec) != 6)
-        return 0;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    return timegm(&tm);
-}
-
 struct bp {
     double sbp0, dbp0, sbp, dbp;
 };
@@ -70,8 +58,8 @@ int api_discharge_check(struct api_req *r)
               api_get_number(r, o, "minutes_since_dose", 0, 0, 1440, &mins) ||
               api_get_string(r, o, "dose_ended_at", 0, 35, &ended);
     time_t ended_t = 0;
-    if (!bad && ended && (!(ended_t = parse_time(ended)) || ended_t > time(NULL) + 60))
-        bad = api_error(r, 422, "dose_ended_at", "'dose_ended_at' must be a past RFC 3339 time such as 2026-12-01T09:30:00Z");
+    if (!bad && ended && ((ended_t = api_time_parse(ended)) < 0 || ended_t > time(NULL) + 60))
+        bad = api_error(r, 422, "dose_ended_at", "'dose_ended_at' must be a past UTC time such as 2026-12-01T09:30:00Z");
     if (!bad && ended && mins >= 0) bad = api_error(r, 422, "dose_ended_at", "give minutes_since_dose or dose_ended_at, not both");
     json_t *al = json_object_get(o, "aldrete");
     if (!bad && al && !json_is_null(al)) {
@@ -95,8 +83,8 @@ int api_discharge_check(struct api_req *r)
         store_vitals_list(r->st, &r->actor, sid, 0, 0, bp_item, &b, &err))
         return api_from_error(r, &err);
     if (mins < 0) { /* from the infusion's end: as given, else the session's end, else its start */
-        time_t t0 = ended_t ? ended_t : s.ended_at[0] ? parse_time(s.ended_at) : s.started_at[0] ? parse_time(s.started_at) : 0;
-        mins = t0 ? (double)(time(NULL) - t0) / 60.0 : 0;
+        time_t t0 = ended_t > 0 ? ended_t : s.ended_at[0] ? api_time_parse(s.ended_at) : s.started_at[0] ? api_time_parse(s.started_at) : 0;
+        mins = t0 > 0 ? (double)(time(NULL) - t0) / 60.0 : 0;
         if (mins < 0) mins = 0;
     }
     in.minutes_since_dose = mins;

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "http/api.h"
 #include "http/server.h"
@@ -270,6 +271,43 @@ void api_time_text(time_t t, char out[32])
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+time_t api_time_parse(const char *at)
+{
+    struct tm tm;
+    int n = 0;
+    memset(&tm, 0, sizeof tm);
+    if (!at || strlen(at) < 20 ||
+        sscanf(at, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+               &tm.tm_min, &tm.tm_sec, &n) != 6 || n != 19)
+        return (time_t)-1;
+    const char *p = at + 19;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++) {
+        }
+    if (p[0] != 'Z' || p[1]) return (time_t)-1; /* UTC only: an offset would be read wrongly */
+    int y = tm.tm_year, mo = tm.tm_mon, d = tm.tm_mday, h = tm.tm_hour, mi = tm.tm_min, sec = tm.tm_sec;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    time_t t = timegm(&tm);
+    /* timegm normalises 2026-02-31 into March: such a date is refused, not moved */
+    struct tm back;
+    if (t == (time_t)-1 || !gmtime_r(&t, &back) || back.tm_year + 1900 != y || back.tm_mon + 1 != mo ||
+        back.tm_mday != d || back.tm_hour != h || back.tm_min != mi || back.tm_sec != sec)
+        return (time_t)-1;
+    return t;
+}
+
+int api_age_years(const char *birth, time_t now)
+{
+    int y, m, d;
+    if (!birth || sscanf(birth, "%4d-%2d-%2d", &y, &m, &d) != 3) return -1;
+    struct tm t;
+    gmtime_r(&now, &t);
+    int age = t.tm_year + 1900 - y;
+    if (t.tm_mon + 1 < m || (t.tm_mon + 1 == m && t.tm_mday < d)) age--;
+    return age;
 }
 
 const char *api_query(struct api_req *r, const char *name)

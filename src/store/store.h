@@ -205,7 +205,7 @@ int store_audit_pending(const struct store *st);
 int store_audit_flush(struct store *st, struct kc_error *err);
 
 /* A thread that appends submitted entries in batches, one transaction per batch, on its own
- * connection conn (borrowed until store_audit_writer_stop returns; opened on the same database). */
+ * connection conn (borrowed until store_audit_writer_free; opened on the same database). */
 struct store_audit_writer;
 int store_audit_writer_start(struct store *conn, struct store_audit_writer **out,
                              struct kc_error *err);
@@ -216,8 +216,12 @@ typedef void (*store_audit_done_fn)(void *arg, int rc, const char *msg);
  * thread, or before this returns when nothing was queued or memory ran out. */
 void store_audit_submit(struct store_audit_writer *w, struct store *st, store_audit_done_fn done,
                         void *arg);
-/* Commits what is queued, calls its callbacks, stops the thread.  NULL is ignored. */
+/* Commits what is queued, calls its callbacks, stops the thread.  Submissions after this are
+ * committed by the submitting thread before store_audit_submit returns (a server may still get
+ * requests on open connections while it shuts down).  NULL is ignored. */
 void store_audit_writer_stop(struct store_audit_writer *w);
+/* Frees a writer (stopping it first if need be); no submission may follow.  NULL is ignored. */
+void store_audit_writer_free(struct store_audit_writer *w);
 
 struct store_verify {
     int64_t checked;        /* entries whose hash was recomputed */
@@ -327,6 +331,8 @@ struct store_vital_row {
     char at[32], code[8];
     double value;
 };
+/* A session's observations with id > after_id, by id, at most limit (0 = all), one audited
+ * read. */
 int store_vitals_list(struct store *st, const struct store_actor *who, int64_t session_id,
                       int64_t after_id, int64_t limit,
                       int (*fn)(void *ctx, const struct store_vital_row *v), void *ctx,

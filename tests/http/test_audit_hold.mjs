@@ -79,3 +79,39 @@ test('SIGTERM with reads held: each is released, audited, and the server exits c
     if (!exited) await srv.stop('SIGKILL');
   }
 });
+
+test('a long session: every reading is listed and the latest alarm is never cut off', async () => {
+  // 2 h 50 min at 1 Hz of SpO2 and HR (20,400 rows, 10,200 readings), then a BP crisis: the list
+  // and the alarm rules see the whole session, not its first rows.
+  const { srv, nurse, id } = await setup();
+  try {
+    const s = await nurse.post('/api/sessions', { patient_id: id, chair: 'long-1', planned_at: '2026-01-05T08:00:00Z' });
+    assert.equal(s.status, 201, JSON.stringify(s.json));
+    const sid = s.json.id;
+    assert.equal((await nurse.post(`/api/sessions/${sid}/status`, { status: 'started', at: '2026-01-05T08:00:00Z' })).status, 200);
+    const t0 = Date.parse('2026-01-05T08:00:00Z');
+    const at = (sec) => new Date(t0 + sec * 1000).toISOString().replace('.000Z', 'Z');
+    const N = 10200;
+    const obs = [];
+    for (let i = 0; i < N; i++) obs.push({ at: at(i), code: 'spo2', value: i >= 300 && i < 360 ? 85 : 97 }, { at: at(i), code: 'hr', value: 72 });
+    for (let k = 0; k < obs.length; k += 1000) { // the API takes 1,000 observations a request
+      const w = await nurse.post(`/api/sessions/${sid}/vitals`, { observations: obs.slice(k, k + 1000) });
+      assert.equal(w.status, 201, JSON.stringify(w.json));
+    }
+    const crisis = await nurse.post(`/api/sessions/${sid}/vitals`, { observations: [{ at: at(N), code: 'sbp', value: 212 }, { at: at(N), code: 'dbp', value: 124 }, { at: at(N), code: 'spo2', value: 97 }] });
+    assert.equal(crisis.status, 201);
+    const v = await nurse.get(`/api/sessions/${sid}/vitals`);
+    assert.equal(v.status, 200);
+    assert.equal(v.json.observations.length, 2 * N + 3, 'every row, past the old 20,000-row cap');
+    const last = v.json.alarms.filter((a) => a.id === 'bp-single');
+    assert.equal(last.length, 1, JSON.stringify(v.json.alarms.map((a) => a.id)));
+    assert.equal(last[0].t_min, N / 60, 'the crisis at the last reading is raised');
+    assert.ok(v.json.alarms_left_out > 0, 'the 60 low-SpO2 alarms do not all fit; the oldest are counted');
+    // ?after= still gives only the new rows, with the alarms of the whole session
+    const tail = await nurse.get(`/api/sessions/${sid}/vitals?after=${v.json.last_id - 3}`);
+    assert.equal(tail.json.observations.length, 3);
+    assert.ok(tail.json.alarms.some((a) => a.id === 'bp-single'));
+  } finally {
+    await srv.stop();
+  }
+});

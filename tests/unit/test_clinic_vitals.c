@@ -181,11 +181,35 @@ static void discharge_readiness(void **state)
     assert_non_null(strstr(err.msg, "item 1"));
 }
 
+/* A long desaturation at 1 Hz raises an alarm per reading, more than the list holds: the oldest
+ * are left out and counted, and the alarms of the latest readings (here a BP crisis after it)
+ * are always kept. */
+static void alarm_list_keeps_the_newest(void **state)
+{
+    (void)state;
+    enum { N = 200 };
+    static struct vitals_reading rd[N + 1];
+    struct vitals_result r;
+    struct kc_error err = {0};
+    for (int i = 0; i < N; i++) rd[i] = R(i / 60.0, NAN, NAN, 80, 85); /* SpO2 85% every second */
+    rd[0] = R(0, 120, 80, 80, 85);
+    rd[N] = R(N / 60.0, 210, 125, 80, 96);
+    assert_int_equal(vitals_evaluate(&P, rd, N + 1, N / 60.0, NAN, &r, &err), 0);
+    assert_int_equal(r.n_alarms, VITALS_MAX_ALARMS);
+    assert_int_equal(r.n_alarms + r.n_left_out, N + 2); /* N spo2-low, bp-single, sbp-rise */
+    const struct vitals_alarm *bp = find(&r, "bp-single");
+    assert_non_null(bp);
+    assert_true(bp->t_min == N / 60.0);
+    assert_true(r.alarms[0].t_min > 0); /* the first readings' alarms were the ones left out */
+    for (int i = 1; i < r.n_alarms; i++) assert_true(r.alarms[i].t_min >= r.alarms[i - 1].t_min);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(predose_gate),
         cmocka_unit_test(intra_session_alarms),
+        cmocka_unit_test(alarm_list_keeps_the_newest),
         cmocka_unit_test(missing_data),
         cmocka_unit_test(discharge_readiness),
     };

@@ -130,14 +130,17 @@ export async function render(main, { me, params, navigate }) {
   // The server evaluates the alarms over the whole session (t_min from the first reading); those
   // raised at the latest reading are current (banner, tone), the others are history.
   function showAlarms() {
-    const times = state.obs.map((o) => Date.parse(o.at));
-    const latest = times.length ? (Math.max(...times) - Math.min(...times)) / 60000 : 0;
+    // (a loop, not Math.max(...): a long session at 1 Hz has tens of thousands of readings)
+    let lo = Infinity, hi = -Infinity;
+    for (const o of state.obs) { const t = Date.parse(o.at); if (t < lo) lo = t; if (t > hi) hi = t; }
+    const latest = state.obs.length ? (hi - lo) / 60000 : 0;
     const current = state.alarms.filter((a) => a.t_min >= latest - 1e-6);
     const earlier = state.alarms.filter((a) => a.t_min < latest - 1e-6);
     const view = (a, now) => h('div', { class: `alarm ${a.severity === 'critical' ? '' : 'warning'}`, role: now ? 'alert' : null },
       `${a.severity.toUpperCase()}: ${a.text}`, h('span', { class: 'act' }, a.action), h('span', { class: 'act small muted' }, `${a.source} · minute ${num(a.t_min, 0)}`));
+    const leftOut = state.alarmsLeftOut ? ` and ${state.alarmsLeftOut} older not listed` : '';
     clear(alarmsEl, current.map((a) => view(a, true)),
-      earlier.length ? h('details', { class: 'earlier' }, h('summary', {}, `Earlier in this session (${earlier.length})`), earlier.map((a) => view(a, false))) : null);
+      earlier.length ? h('details', { class: 'earlier' }, h('summary', {}, `Earlier in this session (${earlier.length}${leftOut})`), earlier.map((a) => view(a, false))) : null);
     const loud = current.filter((a) => a.severity !== 'info');
     if (loud.length) { banner.textContent = `ALARM — ${s.chair}: ${loud[loud.length - 1].text}`; banner.hidden = false; } else banner.hidden = true;
     return loud.length;
@@ -154,6 +157,7 @@ export async function render(main, { me, params, navigate }) {
     const fresh = r.observations.filter((o) => o.id > state.after); // a poll and a push may overlap
     const before = state.loud || 0;
     state.alarms = r.alarms;
+    state.alarmsLeftOut = r.alarms_left_out || 0;
     if (fresh.length) {
       state.obs.push(...fresh);
       state.after = Math.max(state.after, r.last_id);
