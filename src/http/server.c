@@ -575,9 +575,9 @@ int http_serve(const struct http_options *opt, struct kc_error *err)
     http_events_close(s.events); /* live streams end; their clients reconnect elsewhere/later */
     for (int i = 0; i < 1000 && atomic_load(&s.in_flight) > 0; i++) usleep(10000);
     /* Commits what is still queued and resumes every held response (none may stay suspended
-     * when the daemon stops), then gives them a moment to go out. */
+     * when the daemon stops), then gives them a moment to go out.  A request that still comes
+     * in on an open connection has its reads' entries committed by its own thread. */
     store_audit_writer_stop(s.audit_writer);
-    s.audit_writer = NULL;
     for (int i = 0; i < 100 && atomic_load(&s.in_flight) > 0; i++) usleep(10000);
     MHD_stop_daemon(d);
     d = NULL;
@@ -586,6 +586,7 @@ out:
     hl7_listener_stop(hl7);
     store_audit_writer_stop(s.audit_writer);
     if (d) MHD_stop_daemon(d);
+    store_audit_writer_free(s.audit_writer); /* no request can reach it now */
     http_events_free(s.events);
     fflush(s.log);
     store_close(s.audit_st);

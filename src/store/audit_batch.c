@@ -234,7 +234,7 @@ struct store_audit_writer {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     struct store__pending *head, *tail;
-    int stop, sleeping;
+    int stop, sleeping, joined;
 };
 
 static void *writer_main(void *arg)
@@ -318,6 +318,15 @@ void store_audit_submit(struct store_audit_writer *w, struct store *st, store_au
     struct store__pending *last, *first = take_deferred(st, &last);
     for (struct store__pending *p = first; p; p = p->next) p->grp = g;
     pthread_mutex_lock(&w->mu);
+    if (w->stop) { /* no thread any more: commit here, with the other readers (group commit) */
+        pthread_mutex_unlock(&w->mu);
+        struct kc_error e = {0};
+        int rc = group_commit(st, first, last, &e);
+        free_list(first);
+        free(g);
+        done(arg, rc, rc ? e.msg : "");
+        return;
+    }
     if (w->tail) w->tail->next = first;
     else w->head = first;
     w->tail = last;
@@ -328,12 +337,19 @@ void store_audit_submit(struct store_audit_writer *w, struct store *st, store_au
 
 void store_audit_writer_stop(struct store_audit_writer *w)
 {
-    if (!w) return;
+    if (!w || w->joined) return;
     pthread_mutex_lock(&w->mu);
     w->stop = 1;
     pthread_cond_signal(&w->cv);
     pthread_mutex_unlock(&w->mu);
     pthread_join(w->thread, NULL);
+    w->joined = 1;
+}
+
+void store_audit_writer_free(struct store_audit_writer *w)
+{
+    if (!w) return;
+    store_audit_writer_stop(w);
     pthread_mutex_destroy(&w->mu);
     pthread_cond_destroy(&w->cv);
     free(w);
