@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "base/kctime.h"
 #include "base/quantity.h"
 #include "cli/store_cli.h"
 
@@ -74,7 +75,7 @@ int cmd_audit(int argc, char **argv)
         if ((rc = store_chain_head(st, chain ? chain : "audit", &seq, hash, &err))) goto fail;
         store_close(st);
         time_t t = time(NULL);
-        strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+        kc_time_format((int64_t)t * 1000, KC_TIME_SECONDS, now);
         printf("%s %" PRId64 ":%s %s\n", chain ? chain : "audit", seq, hash, now);
         return CLI_EXIT_OK;
     }

@@ -10,12 +10,13 @@
 #include "clinic/protocol.h"
 #include "clinic/scale.h"
 
-/* --- civil dates (proleptic Gregorian; H. Hinnant's days_from_civil algorithm) --------------- */
+/* --- civil dates: the time module's (base/kctime.h), under the names the clinic code uses ---- */
 long course_days_from_civil(long y, unsigned m, unsigned d);
 void course_civil_from_days(long days, long *y, unsigned *m, unsigned *d);
 /* 0 = Monday .. 6 = Sunday */
 int course_weekday(long days);
-/* "YYYY-MM-DD", years 1900-2200, a real calendar date; KC_EINVAL naming the text otherwise. */
+/* kc_time_parse_date: "YYYY-MM-DD", years 1900-2200, a real calendar date; KC_EINVAL naming the
+ * text otherwise. */
 int course_date_parse(const char *text, long *days, struct kc_error *err);
 /* Writes "YYYY-MM-DD" (buf at least 11 bytes). */
 void course_date_format(long days, char *buf, unsigned long cap);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/kctime.h"
 #include "clinic/plausibility.h"
 
 static int fail(enum hl7_nak *nak, int *code, enum hl7_nak k, int c)
@@ -64,33 +65,11 @@ int hl7_time_utc(const char *dtm, char out[32], struct kc_error *err)
             goto bad;
         off = (oh * 60 + om) * (dtm[i] == '-' ? -1 : 1);
     }
-    if (Y < 1900 || M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || mi > 59 || s > 60) goto bad;
-    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0;
-    if (D > mdays[M - 1] || (M == 2 && D == 29 && !leap)) goto bad; /* 31 February */
-    /* seconds since the epoch without libc's time zone machinery (days_from_civil, H. Hinnant) */
-    long long y = M <= 2 ? Y - 1 : Y, era = y / 400, yoe = y - era * 400;
-    long long doy = (153 * (M > 2 ? M - 3 : M + 9) + 2) / 5 + D - 1;
-    long long days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-    long long t = days * 86400 + h * 3600 + mi * 60 + s - (long long)off * 60;
-    /* back to civil (civil_from_days) */
-    long long z = (t >= 0 ? t : t - 86399) / 86400, sod = t - z * 86400;
-    z += 719468;
-    era = (z >= 0 ? z : z - 146096) / 146097;
-    long long doe = z - era * 146097;
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long long yy = yoe + era * 400, dy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long long mp = (5 * dy + 2) / 153, dd = dy - (153 * mp + 2) / 5 + 1;
-    long long mm = mp < 10 ? mp + 3 : mp - 9;
-    yy += mm <= 2;
-    if (yy < 1 || yy > 9999) goto bad;
-    int f[7] = {(int)yy, (int)mm, (int)dd, (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60),
-                ms};
-    static const char layout[] = "0000-00-00T00:00:00.000Z";
-    static const int pos[7] = {3, 6, 9, 12, 15, 18, 22}, width[7] = {4, 2, 2, 2, 2, 2, 3};
-    memcpy(out, layout, sizeof layout);
-    for (int k = 0; k < 7; k++)
-        for (int w = 0, v = f[k]; w < width[k]; w++, v /= 10) out[pos[k] - w] = (char)('0' + v % 10);
+    /* the fields are checked (31 February, 24:00, a false leap second) by the time module */
+    struct kc_civil c = {Y, M, D, h, mi, s, ms, off};
+    int64_t t;
+    if (kc_time_from_civil(&c, &t, NULL)) goto bad;
+    kc_time_format(t, KC_TIME_MILLIS, out);
     return KC_OK;
 bad:
     return kc_error_set(err, KC_EINVAL, "'%.40s' is not an HL7 time YYYYMMDDHHMM[SS[.S]][+ZZZZ]",

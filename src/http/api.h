@@ -79,13 +79,23 @@ int api_get_int(struct api_req *r, json_t *o, const char *key, int required, lon
                 long long max, long long *out);
 /* Route parameter i as a positive id, else a 404 response. */
 int api_param_id(struct api_req *r, int i, int64_t *id);
-/* t as UTC RFC 3339 to the second, e.g. 2026-11-23T13:29:42Z. */
+/* Times and dates go through the time module (base/kctime.h); these are the handlers' shorthands.
+ * t as UTC RFC 3339 to the second, e.g. 2026-11-23T13:29:42Z. */
 void api_time_text(time_t t, char out[32]);
-/* A stored UTC time ("YYYY-MM-DDTHH:MM:SS[.fff]Z", as the store writes them) to seconds since
- * the epoch; -1 when it is not one. */
+/* An RFC 3339 time (kc_time_parse: Z or an offset; impossible dates refused) to seconds since
+ * the epoch (floor); -1 when it is not one. */
 time_t api_time_parse(const char *at);
-/* Whole years from a YYYY-MM-DD birth date to `now` (UTC); -1 when it is not a date. */
+/* Whole years from a YYYY-MM-DD birth date to the UTC date of `now`; -1 when it is not a date. */
 int api_age_years(const char *birth, time_t now);
+/* The clinic's time zone (serve --time-zone; "UTC" by default), its local date today (days
+ * since 1970), and a patient's age in whole years on that date (-1: birth is not a date). */
+const char *api_zone(const struct api_req *r);
+long api_today(const struct api_req *r);
+int api_age_today(const struct api_req *r, const char *birth);
+/* A ?date=YYYY-MM-DD query as the clinic's local day [from, to) in the stored UTC form; an
+ * impossible date (2026-02-31) gets a 400 naming field. */
+int api_day_range(struct api_req *r, const char *field, const char *date, char from[32],
+                  char to[32]);
 
 /* The clinic's protocol (shipped defaults with the overrides of `serve --protocol FILE`). */
 struct protocol;

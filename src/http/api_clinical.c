@@ -35,7 +35,7 @@ int api_screenings_add(struct api_req *r)
         return api_from_error(r, &err);
     }
     /* Age and sex default to the registered patient's. */
-    if (!json_object_get(o, "age")) json_object_set_new(o, "age", json_integer(api_age_years(p.birth_date, time(NULL))));
+    if (!json_object_get(o, "age")) json_object_set_new(o, "age", json_integer(api_age_today(r, p.birth_date)));
     if (!json_object_get(o, "sex") && (!strcmp(p.sex, "male") || !strcmp(p.sex, "female")))
         json_object_set_new(o, "sex", json_string(p.sex));
     char *text = json_dumps(o, JSON_COMPACT);
@@ -210,7 +210,7 @@ int api_plans_add(struct api_req *r)
     struct protocol proto;
     proto = *api_protocol(r);
     cc.per_week = (int)per_week;
-    cc.age_years = bad ? 0 : api_age_years(p.birth_date, time(NULL));
+    cc.age_years = bad ? 0 : api_age_today(r, p.birth_date);
     if (!bad && course_plan_make(&proto, kind, start, &cc, &plan, &err)) bad = api_error(r, 422, NULL, "%s", err.msg);
     struct dose_request dr = {route, w, 0, DOSE_SEX_UNKNOWN, basis, mgkg, fixed, 0, dur, conc, 0, why,
                               cc.age_years, 1, 0};

@@ -72,22 +72,7 @@ int api_sessions_list(struct api_req *r)
     if (query_int(r, "patient_id", 1, INT64_MAX, &pid)) return r->status;
     const char *date = api_query(r, "date");
     char from[32] = "", to[32] = "";
-    if (date) {
-        struct tm tm;
-        memset(&tm, 0, sizeof tm);
-        int y, m, d;
-        if (strlen(date) != 10 || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
-            return api_error(r, 400, "date", "'date' must be YYYY-MM-DD");
-        tm.tm_year = y - 1900;
-        tm.tm_mon = m - 1;
-        tm.tm_mday = d;
-        time_t t0 = timegm(&tm), t1 = t0 + 86400;
-        struct tm a, b;
-        gmtime_r(&t0, &a);
-        gmtime_r(&t1, &b);
-        strftime(from, sizeof from, "%Y-%m-%dT00:00:00Z", &a);
-        strftime(to, sizeof to, "%Y-%m-%dT00:00:00Z", &b);
-    }
+    if (date && api_day_range(r, "date", date, from, to)) return r->status;
     json_t *rows = json_array();
     struct kc_error err = {0};
     if (store_session_list(r->st, &r->actor, pid, date ? from : NULL, date ? to : NULL, session_item, rows, &err)) {

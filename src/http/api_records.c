@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/kctime.h"
 #include "clinic/billing.h"
 #include "clinic/plausibility.h"
 #include "clinic/protocol.h"
@@ -19,16 +20,6 @@ static void now_rfc3339(char out[32])
     api_time_text(time(NULL), out);
 }
 
-/* YYYY-MM-DDTHH:MM:SS[.fff]Z or with an offset: the shape only; the store keeps the text. */
-static int is_rfc3339(const char *s)
-{
-    int y, mo, d, h, mi, sec;
-    char t;
-    if (sscanf(s, "%4d-%2d-%2d%c%2d:%2d:%2d", &y, &mo, &d, &t, &h, &mi, &sec) != 7) return 0;
-    return (t == 'T' || t == 't') && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && sec <= 60 &&
-           strlen(s) >= 20 && strlen(s) <= 35;
-}
-
 static int get_time(struct api_req *r, json_t *o, const char *key, char out[32])
 {
     const char *s;
@@ -37,8 +28,12 @@ static int get_time(struct api_req *r, json_t *o, const char *key, char out[32])
         now_rfc3339(out);
         return 0;
     }
-    if (!is_rfc3339(s)) return api_error(r, 422, key, "'%s' must be an RFC 3339 time such as 2026-12-01T09:30:00Z", key);
-    snprintf(out, 32, "%s", s);
+    int64_t ms;
+    struct kc_error err = {0};
+    if (kc_time_parse(s, &ms, &err))
+        return api_error(r, 422, key, "'%s' must be an RFC 3339 time such as 2026-12-01T09:30:00Z: %s",
+                         key, err.msg);
+    kc_time_format(ms, KC_TIME_MILLIS, out);
     return 0;
 }
 
@@ -58,7 +53,8 @@ int api_patients_create(struct api_req *r)
     json_t *o;
     if (api_body_object(r, allowed, &o)) return r->status;
     struct store_patient_new p = {0};
-    int y, m, d;
+    long birth_day;
+    struct kc_error derr = {0};
     int bad = api_get_string(r, o, "mrn", 1, 31, &p.mrn) || api_get_string(r, o, "family_name", 1, 63, &p.family_name) ||
               api_get_string(r, o, "given_name", 0, 63, &p.given_name) ||
               api_get_string(r, o, "birth_date", 1, 10, &p.birth_date) || api_get_string(r, o, "sex", 0, 7, &p.sex) ||
@@ -66,9 +62,10 @@ int api_patients_create(struct api_req *r)
               api_get_string(r, o, "address", 0, 159, &p.address) ||
               api_get_string(r, o, "emergency_name", 0, 95, &p.emergency_name) ||
               api_get_string(r, o, "emergency_phone", 0, 31, &p.emergency_phone);
-    if (!bad && (sscanf(p.birth_date, "%4d-%2d-%2d", &y, &m, &d) != 3 || strlen(p.birth_date) != 10 || y < 1900 ||
-                 m < 1 || m > 12 || d < 1 || d > 31))
-        bad = api_error(r, 422, "birth_date", "'birth_date' must be a date YYYY-MM-DD, got '%s'", p.birth_date);
+    if (!bad && kc_time_parse_date(p.birth_date, &birth_day, &derr))
+        bad = api_error(r, 422, "birth_date", "'birth_date' must be a date YYYY-MM-DD: %s", derr.msg);
+    else if (!bad && birth_day > api_today(r))
+        bad = api_error(r, 422, "birth_date", "'birth_date' %s is after today", p.birth_date);
     if (!bad && p.sex && strcmp(p.sex, "female") && strcmp(p.sex, "male") && strcmp(p.sex, "other") &&
         strcmp(p.sex, "unknown"))
         bad = api_error(r, 422, "sex", "'sex' must be female, male, other or unknown");
@@ -250,8 +247,9 @@ int api_vitals_add(struct api_req *r)
                 }
             }
         json_t *code = json_object_get(e, "code"), *value = json_object_get(e, "value"), *t = json_object_get(e, "at");
+        int64_t t_ms = 0;
         if (bad || !json_is_string(code) || !json_is_number(value) || (t && !json_is_string(t)) ||
-            (t && !is_rfc3339(json_string_value(t)))) {
+            (t && kc_time_parse(json_string_value(t), &t_ms, NULL))) {
             json_decref(o);
             return api_error(r, 422, field, "%s must be {\"at\": RFC 3339 time, \"code\": string, \"value\": number}", field);
         }
@@ -259,7 +257,8 @@ int api_vitals_add(struct api_req *r)
             json_decref(o);
             return api_error(r, 422, field, "%s: %s", field, err.msg);
         }
-        if (t) snprintf(at[i], 32, "%s", json_string_value(t));
+        /* one spelling per instant, so the pair check below compares times, not texts */
+        if (t) kc_time_format(t_ms, KC_TIME_MILLIS, at[i]);
         else now_rfc3339(at[i]);
         v[i] = (struct store_vital){at[i], json_string_value(code), json_number_value(value)};
     }

@@ -17,7 +17,7 @@ static int today_arg(struct api_req *r, long *today)
     const char *t = api_query(r, "today");
     struct kc_error err = {0};
     if (!t) {
-        *today = (long)(time(NULL) / 86400);
+        *today = api_today(r);
         return 0;
     }
     if (course_date_parse(t, today, &err)) return api_error(r, 422, "today", "%s", err.msg);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/kctime.h"
 #include "http/api.h"
 #include "http/server.h"
 #include "http/api_billing.h"
@@ -268,46 +269,57 @@ int api_param_id(struct api_req *r, int i, int64_t *id)
 
 void api_time_text(time_t t, char out[32])
 {
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    kc_time_format((int64_t)t * 1000, KC_TIME_SECONDS, out);
 }
 
 time_t api_time_parse(const char *at)
 {
-    struct tm tm;
-    int n = 0;
-    memset(&tm, 0, sizeof tm);
-    if (!at || strlen(at) < 20 ||
-        sscanf(at, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-               &tm.tm_min, &tm.tm_sec, &n) != 6 || n != 19)
-        return (time_t)-1;
-    const char *p = at + 19;
-    if (*p == '.')
-        for (p++; *p >= '0' && *p <= '9'; p++) {
-        }
-    if (p[0] != 'Z' || p[1]) return (time_t)-1; /* UTC only: an offset would be read wrongly */
-    int y = tm.tm_year, mo = tm.tm_mon, d = tm.tm_mday, h = tm.tm_hour, mi = tm.tm_min, sec = tm.tm_sec;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    time_t t = timegm(&tm);
-    /* timegm normalises 2026-02-31 into March: such a date is refused, not moved */
-    struct tm back;
-    if (t == (time_t)-1 || !gmtime_r(&t, &back) || back.tm_year + 1900 != y || back.tm_mon + 1 != mo ||
-        back.tm_mday != d || back.tm_hour != h || back.tm_min != mi || back.tm_sec != sec)
-        return (time_t)-1;
-    return t;
+    int64_t ms;
+    if (kc_time_parse(at, &ms, NULL)) return (time_t)-1;
+    return (time_t)(ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000));
+}
+
+const char *api_zone(const struct api_req *r)
+{
+    return r->srv && r->srv->opt.time_zone ? r->srv->opt.time_zone : "UTC";
+}
+
+long api_today(const struct api_req *r)
+{
+    long day;
+    if (kc_time_local_day(kc_time_now_ms(), api_zone(r), &day, NULL))
+        day = kc_time_utc_day(kc_time_now_ms()); /* zone checked at start: not reached */
+    return day;
 }
 
 int api_age_years(const char *birth, time_t now)
 {
-    int y, m, d;
-    if (!birth || sscanf(birth, "%4d-%2d-%2d", &y, &m, &d) != 3) return -1;
-    struct tm t;
-    gmtime_r(&now, &t);
-    int age = t.tm_year + 1900 - y;
-    if (t.tm_mon + 1 < m || (t.tm_mon + 1 == m && t.tm_mday < d)) age--;
-    return age;
+    long b, on;
+    if (kc_time_parse_date(birth, &b, NULL)) return -1;
+    on = kc_time_utc_day((int64_t)now * 1000);
+    return kc_time_age_years(b, on);
+}
+
+int api_age_today(const struct api_req *r, const char *birth)
+{
+    long b;
+    if (kc_time_parse_date(birth, &b, NULL)) return -1;
+    return kc_time_age_years(b, api_today(r));
+}
+
+int api_day_range(struct api_req *r, const char *field, const char *date, char from[32],
+                  char to[32])
+{
+    long day;
+    int64_t a, b;
+    struct kc_error err = {0};
+    if (kc_time_parse_date(date, &day, &err) ||
+        kc_time_local_day_start(day, api_zone(r), &a, &err) ||
+        kc_time_local_day_start(day + 1, api_zone(r), &b, &err))
+        return api_error(r, 400, field, "'%s': %s", field, err.msg);
+    kc_time_format(a, KC_TIME_MILLIS, from);
+    kc_time_format(b, KC_TIME_MILLIS, to);
+    return 0;
 }
 
 const char *api_query(struct api_req *r, const char *name)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/kctime.h"
 #include "clinic/plausibility.h"
 #include "http/api.h"
 #include "http/fhir.h"
@@ -113,29 +114,28 @@ static long long ref_id(const char *s, const char *type)
     return (*s && !*end && v > 0) ? v : 0;
 }
 
-/* FHIR date search value with prefix -> [from, to) in RFC 3339. */
-static int date_param(const char *v, char from[32], char to[32])
+/* FHIR date search value with prefix -> [from, to) in the stored UTC form.  A date is the
+ * clinic's local day (serve --time-zone); a dateTime is an RFC 3339 instant (kc_time_parse).
+ * Impossible dates (2026-02-31) are refused. */
+static int date_param(struct api_req *r, const char *v, char from[32], char to[32])
 {
     char pfx[3] = "eq";
     if (strlen(v) > 2 && v[0] >= 'a' && v[0] <= 'z') {
         memcpy(pfx, v, 2);
         v += 2;
     }
-    int y, m, d;
-    if (sscanf(v, "%4d-%2d-%2d", &y, &m, &d) != 3) return -1;
-    char t[32];
-    if (strlen(v) == 10) snprintf(t, sizeof t, "%sT00:00:00Z", v);
-    else if (strlen(v) < 32) snprintf(t, sizeof t, "%s", v);
-    else return -1;
-    char day_after[32] = "";
+    char t[32], day_after[32] = "";
+    long day;
+    int64_t a, b;
     if (strlen(v) == 10) {
-        struct tm tm = {0};
-        tm.tm_year = y - 1900;
-        tm.tm_mon = m - 1;
-        tm.tm_mday = d + 1;
-        time_t tt = timegm(&tm);
-        gmtime_r(&tt, &tm);
-        strftime(day_after, sizeof day_after, "%Y-%m-%dT00:00:00Z", &tm);
+        if (kc_time_parse_date(v, &day, NULL) || kc_time_local_day_start(day, api_zone(r), &a, NULL) ||
+            kc_time_local_day_start(day + 1, api_zone(r), &b, NULL))
+            return -1;
+        kc_time_format(a, KC_TIME_MILLIS, t);
+        kc_time_format(b, KC_TIME_MILLIS, day_after);
+    } else {
+        if (kc_time_parse(v, &a, NULL)) return -1;
+        kc_time_format(a, KC_TIME_MILLIS, t);
     }
     if (!strcmp(pfx, "ge") || !strcmp(pfx, "gt")) snprintf(from, 32, "%s", !strcmp(pfx, "gt") && day_after[0] ? day_after : t);
     else if (!strcmp(pfx, "lt")) snprintf(to, 32, "%s", t);
@@ -310,7 +310,7 @@ int api_fhir_observation_search(struct api_req *r)
     if (!pid) return r->status;
     const char *code = api_query(r, "code"), *date = api_query(r, "date"), *cat = api_query(r, "category");
     char from[32] = "", to[32] = "";
-    if (date && date_param(date, from, to)) return fail(r, 400, "invalid", "date must be [ge|gt|le|lt|eq]YYYY-MM-DD[Thh:mm:ssZ]");
+    if (date && date_param(r, date, from, to)) return fail(r, 400, "invalid", "date must be [ge|gt|le|lt|eq]YYYY-MM-DD[Thh:mm:ssZ]");
     const char *vcode = NULL;
     if (code && !(vcode = vital_code_for(code))) return fail(r, 400, "not-supported", "unknown or unsupported Observation code");
     struct bundle b;

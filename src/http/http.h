@@ -28,6 +28,8 @@ struct http_options {
     int demo;                    /* load the demonstration clinic into an empty database */
     FILE *access_log;            /* one JSON line per request (NULL: stderr) */
     const char *ready_file;      /* if set, "host:port\n" is written here once listening */
+    const char *time_zone;       /* the clinic's tzdata zone ("America/New_York"): its local
+                                    dates are "today", ?date= days and ages; NULL = "UTC" */
     const char *hl7_listen;      /* "127.0.0.1:2575": the HL7 v2 MLLP listener (src/hl7/);
                                     NULL = off.  Its address is printed on stdout as
                                     "ketaclinic: HL7 MLLP listening on HOST:PORT" */

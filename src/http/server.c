@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/kctime.h"
 #include "hl7/listener.h"
 #include "http/api.h"
 #include "http/events.h"
@@ -470,6 +471,8 @@ int http_serve(const struct http_options *opt, struct kc_error *err)
     if (rc) return rc;
     if ((s.opt.tls_cert == NULL) != (s.opt.tls_key == NULL))
         return kc_error_set(err, KC_EINVAL, "give both --tls-cert and --tls-key, or neither");
+    if (!s.opt.time_zone) s.opt.time_zone = "UTC";
+    if ((rc = kc_time_zone_check(s.opt.time_zone, err))) return kc_error_prefix(err, "--time-zone");
     protocol_init_default(&s.proto);
     if (s.opt.protocol_path) {
         char *text = read_file(s.opt.protocol_path, err);

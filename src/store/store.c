@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "base/kctime.h"
 #include "store/store_int.h"
 
 static int is_pg_url(const char *url)
@@ -215,65 +216,25 @@ int store__text(const char *field, const char *v, size_t max, int required,
     return KC_OK;
 }
 
-static int digits(const char *s, int n, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return 0;
-}
-
 int store__time(const char *field, const char *v, int required, char out[32],
                 struct kc_error *err)
 {
     out[0] = '\0';
     if (!v || !*v) {
-        if (required) return kc_error_set(err, KC_EINVAL, "%s (a UTC time) is required", field);
+        if (required) return kc_error_set(err, KC_EINVAL, "%s (an RFC 3339 time) is required",
+                                          field);
         return KC_OK;
     }
-    int y, mo, d, h, mi, s, ms = 0;
-    size_t n = strnlen(v, 40);
-    if (n < 20 || digits(v, 4, &y) || v[4] != '-' || digits(v + 5, 2, &mo) || v[7] != '-' ||
-        digits(v + 8, 2, &d) || v[10] != 'T' || digits(v + 11, 2, &h) || v[13] != ':' ||
-        digits(v + 14, 2, &mi) || v[16] != ':' || digits(v + 17, 2, &s))
-        goto bad;
-    const char *p = v + 19;
-    if (*p == '.') {
-        int k = 0;
-        for (p++; *p >= '0' && *p <= '9'; p++, k++)
-            if (k < 3) ms = ms * 10 + (*p - '0');
-        if (k == 0 || k > 9) goto bad;
-        for (; k < 3; k++) ms *= 10;
-    }
-    if (p[0] != 'Z' || p[1] != '\0') goto bad;
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 ||
-        s > 60)
-        goto bad;
-    if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) goto bad;
-    char buf[96]; /* fields are range-checked above: the result is always 24 characters */
-    snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, mo, d, h, mi, s, ms);
-    memcpy(out, buf, 25);
+    int64_t ms;
+    int rc = kc_time_parse(v, &ms, err);
+    if (rc) return kc_error_prefix(err, "%s", field);
+    kc_time_format(ms, KC_TIME_MILLIS, out);
     return KC_OK;
-bad:
-    return kc_error_set(err, KC_EINVAL, "%s '%.40s' is not a UTC time like 2026-01-31T14:05:00Z",
-                        field, v);
 }
 
 void store__now(char out[32])
 {
-    struct timespec ts;
-    struct tm tm;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    char buf[96];
-    snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-             (int)(ts.tv_nsec / 1000000));
-    snprintf(out, 32, "%.31s", buf);
+    kc_time_format(kc_time_now_ms(), KC_TIME_MILLIS, out);
 }
 
 int store__check_actor(const struct store_actor *who, struct kc_error *err)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "clinic/course.h"
+#include "base/kctime.h"
 #include "store/store_billing.h"
 #include "store/store_int.h"
 
@@ -374,27 +375,14 @@ int store_bill_plans(struct store *st, const struct store_actor *who, int64_t pa
     return store__finish(st, rc, who, "read", "Account", rid, detail, err);
 }
 
-/* "YYYY-MM-DDTHH:MM:SS[.fff]Z" -> seconds since 1970 (fractions dropped). */
+/* An RFC 3339 time (kc_time_parse) -> seconds since 1970 (fractions dropped). */
 static int epoch_s(const char *t, int64_t *out, struct kc_error *err)
 {
-    char date[11];
-    long d = 0;
-    if (!t || strlen(t) < 20 || t[10] != 'T') goto bad;
-    memcpy(date, t, 10);
-    date[10] = '\0';
-    if (course_date_parse(date, &d, NULL)) goto bad;
-    int v[3];
-    for (int i = 0; i < 3; i++) {
-        const char *p = t + 11 + 3 * i;
-        if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9') goto bad;
-        v[i] = (p[0] - '0') * 10 + (p[1] - '0');
-    }
-    if (v[0] > 23 || v[1] > 59 || v[2] > 60) goto bad;
-    *out = (int64_t)d * 86400 + v[0] * 3600 + v[1] * 60 + v[2];
+    int64_t ms;
+    int rc = kc_time_parse(t, &ms, err);
+    if (rc) return rc;
+    *out = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
     return KC_OK;
-bad:
-    return kc_error_set(err, KC_EINVAL, "time '%s': expected UTC YYYY-MM-DDTHH:MM:SSZ",
-                        t ? t : "(none)");
 }
 
 int store_bill_seconds_between(const char *a, const char *b, int64_t *out, struct kc_error *err)

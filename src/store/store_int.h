@@ -103,9 +103,9 @@ void store__rollback(struct store *st);
 /* Field checks on the way in (KC_EINVAL naming field). */
 int store__text(const char *field, const char *v, size_t max, int required,
                 struct kc_error *err);
-/* Checks a UTC RFC 3339 time "YYYY-MM-DDTHH:MM:SS[.f...]Z" and writes it in the one stored form
- * with milliseconds ("2026-11-23T13:29:42.123Z") so text order is time order.  NULL/"" when not
- * required gives "" in out. */
+/* Checks an RFC 3339 time (kc_time_parse: Z or an offset, impossible dates refused) and writes
+ * it in the one stored form, UTC with milliseconds ("2026-11-23T13:29:42.123Z"), so text order is
+ * time order.  NULL/"" when not required gives "" in out.  The error names field. */
 int store__time(const char *field, const char *v, int required, char out[32],
                 struct kc_error *err);
 /* Now as UTC RFC 3339 with milliseconds, e.g. 2026-11-23T13:29:42.123Z. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/kctime.h"
 #include "store/store_int.h"
 
 static int id_row(void *ctx, const struct srow *r)
@@ -27,12 +28,9 @@ static int check_patient(const struct store_patient_new *p, struct kc_error *err
         (rc = store__text("patients.emergency_name", p->emergency_name, 95, 0, err)) ||
         (rc = store__text("patients.emergency_phone", p->emergency_phone, 31, 0, err)))
         return rc;
-    /* YYYY-MM-DD: reuse the time check on a midnight UTC time */
-    char t[32], norm[32];
-    snprintf(t, sizeof t, "%sT00:00:00Z", p->birth_date);
-    if (strlen(p->birth_date) != 10 || store__time("patients.birth_date", t, 1, norm, err))
-        return kc_error_set(err, KC_EINVAL, "patients.birth_date '%s' is not a date like "
-                            "1980-04-30", p->birth_date);
+    long day;
+    if (kc_time_parse_date(p->birth_date, &day, err))
+        return kc_error_prefix(err, "patients.birth_date");
     return KC_OK;
 }
 

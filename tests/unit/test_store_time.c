@@ -1,5 +1,6 @@
-/* test_store_time.c — the one stored time form (store__time): UTC RFC 3339 in, milliseconds out,
- * so text order is time order on both back ends; everything else refused naming the field. */
+/* test_store_time.c — the one stored time form (store__time): RFC 3339 in (kc_time_parse: Z or an
+ * offset), UTC with milliseconds out, so text order is time order on both back ends; everything
+ * else refused naming the field. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,7 +36,11 @@ static void utc_times_get_milliseconds(void **state)
     normalises("2026-11-23T09:05:00.123456789Z", "2026-11-23T09:05:00.123Z");
     normalises("2024-02-29T23:59:59Z", "2024-02-29T23:59:59.000Z"); /* leap year */
     normalises("2000-02-29T00:00:00Z", "2000-02-29T00:00:00.000Z"); /* 400-year rule */
-    normalises("2016-12-31T23:59:60Z", "2016-12-31T23:59:60.000Z"); /* leap second */
+    /* a leap second is held as the last millisecond of 23:59:59 (POSIX time has no 61st second) */
+    normalises("2016-12-31T23:59:60Z", "2016-12-31T23:59:59.999Z");
+    /* an offset is applied, not dropped: the stored form is UTC */
+    normalises("2026-11-23T09:05:00+01:00", "2026-11-23T08:05:00.000Z");
+    normalises("2026-11-23T21:05:00-05:00", "2026-11-24T02:05:00.000Z");
     /* the normal form sorts as time: 09:05:00 before 09:05:00.5 (raw text would not) */
     char a[32], b[32];
     struct kc_error err = {0};
@@ -52,7 +57,9 @@ static void everything_else_is_refused(void **state)
     refuses("");
     refuses("2026-11-23 09:05:00Z");       /* space */
     refuses("2026-11-23T09:05:00");        /* no zone */
-    refuses("2026-11-23T09:05:00+01:00");  /* not UTC */
+    refuses("2026-11-23T09:05:00+0100");   /* RFC 3339 offsets have a colon */
+    refuses("2026-02-31T09:05:00Z");
+    refuses("2015-12-31T23:59:60Z");       /* no leap second that year */
     refuses("2026-11-23T09:05Z");          /* no seconds */
     refuses("2026-13-01T00:00:00Z");
     refuses("2023-02-29T00:00:00Z");       /* not a leap year */
