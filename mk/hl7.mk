@@ -8,7 +8,8 @@ endif
 FUZZ_CC   ?= clang
 FUZZ_TIME ?= 60
 HL7_FUZZ_SRC := tests/hl7/fuzz_hl7.c src/hl7/parser.c src/hl7/oru.c src/hl7/codes.c \
-                src/hl7/ack.c src/hl7/mllp.c src/clinic/plausibility.c src/base/error.c
+                src/hl7/ack.c src/hl7/mllp.c src/clinic/plausibility.c src/base/error.c \
+                src/base/kctime.c
 HL7_FUZZ_BIN := $(BUILD)/fuzz/fuzz_hl7
 .PHONY: fuzz fuzz-build
 fuzz-build: $(HL7_FUZZ_BIN)
@@ -16,7 +17,7 @@ $(HL7_FUZZ_BIN): $(HL7_FUZZ_SRC) $(wildcard src/hl7/*.h)
 	@mkdir -p $(dir $@)
 	@echo '  FUZZ    $@'
 	@$(FUZZ_CC) -std=c17 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=undefined -o $@ $(HL7_FUZZ_SRC) -lm
+		-fno-sanitize-recover=undefined -o $@ $(HL7_FUZZ_SRC) -lm -lpthread
 fuzz: $(HL7_FUZZ_BIN)
 	@rm -rf $(BUILD)/fuzz/corpus && mkdir -p $(BUILD)/fuzz/corpus && cp tests/hl7/corpus/* $(BUILD)/fuzz/corpus/
 	$(HL7_FUZZ_BIN) -max_total_time=$(FUZZ_TIME) -max_len=4096 -timeout=10 \
