@@ -9,7 +9,7 @@
 #include "base/error.h"
 
 /* Version of the shipped default table.  Bump it whenever an entry's value or safe range changes. */
-#define PROTOCOL_DEFAULT_VERSION "kc-default-2026.1"
+#define PROTOCOL_DEFAULT_VERSION "kc-default-2026.2"
 #define PROTOCOL_VERSION_MAX 96
 #define PROTOCOL_TRACE_MAX 24
 
@@ -30,9 +30,9 @@ extern const size_t protocol_table_len;
 
 /* A protocol in force: the default table's values, possibly overridden by a clinic.
  * Caller-owned, plain value (copyable); no heap. */
-#define PROTOCOL_MAX_ENTRIES 96
+#define PROTOCOL_MAX_ENTRIES 192
 struct protocol {
-    char version[PROTOCOL_VERSION_MAX]; /* "kc-default-2026.1" or "kc-default-2026.1+<clinic>" */
+    char version[PROTOCOL_VERSION_MAX]; /* "kc-default-2026.2" or "kc-default-2026.2+<clinic>" */
     double value[PROTOCOL_MAX_ENTRIES]; /* index-aligned with protocol_table */
     unsigned char overridden[PROTOCOL_MAX_ENTRIES];
 };

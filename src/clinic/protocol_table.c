@@ -139,6 +139,20 @@ const struct protocol_entry protocol_table[] = {
      "V/?"},
     {"scale.madrs_severe_min", 35, "points", 31, 35,
      "clinical.md s4 (35-60 severe; Mueller 2003 suggests 31)", "S/?"},
+    /* Suicide-risk items (issue 14): the score from which each raises the safety alert.  The safe
+     * maximum keeps the top anchors (plans, attempts) always alerting; see scale_table.c. */
+    {"scale.phq9_item9_alert_min", 1, "points", 1, 1,
+     "Kroenke 2001 PHQ-9: any positive answer to item 9 needs a safety assessment "
+     "(clinical.md s4)", "V"},
+    {"scale.madrs_item10_alert_min", 2, "points", 1, 4,
+     "Montgomery & Asberg 1979 item 10 anchors (2 = fleeting suicidal thoughts, 4 = suicide a "
+     "possible solution, 6 = explicit plans); default 2 is a product decision", "V/product"},
+    {"scale.hamd_item3_alert_min", 1, "points", 1, 3,
+     "Hamilton 1960 item 3 anchors (1 = life not worth living .. 4 = attempts); default 1 as "
+     "PHQ-9 item 9 (any positive answer), product decision", "V/product"},
+    {"scale.qids_item12_alert_min", 1, "points", 1, 2,
+     "Rush 2003 QIDS-SR16 item 12 anchors (1 = life empty .. 3 = specific plans or attempt); "
+     "default 1 as PHQ-9 item 9, product decision", "V/product"},
     /* Response, remission, relapse (clinical.md s4) */
     {"response.depression_drop_pct", 50, "%", 40, 60,
      "standard definition (>=50% drop from baseline), clinical.md s4", "V"},

@@ -212,13 +212,21 @@ int scale_score(const struct protocol *p, const struct scale_def *def, const int
         for (int i = 0; i < 6; i++) s += items[six[i] - 1];
         add_sub(&r, "CADSS-6", s, 24);
     }
-    if (strcmp(def->key, "phq9") == 0 && items[8] > 0) {
-        /* PHQ-9 item 9 > 0: safety alert and C-SSRS whatever the total (clinical.md s4, V) */
-        r.safety_alert = 1;
-        snprintf(r.alert, sizeof r.alert,
-                 "PHQ-9 item 9 = %d (thoughts of death or self-harm): complete the C-SSRS and a "
-                 "clinician safety assessment before any dosing",
-                 items[8]);
+    r.suicide_item_score = -1;
+    if (def->suicide_item > 0) {
+        /* The suicide-risk item at or above its alert score raises the safety alert whatever the
+         * total (PHQ-9 item 9 > 0, clinical.md s4; MADRS 10, HAM-D 3, QIDS 12, s11; table) */
+        int v = items[def->suicide_item - 1];
+        double from = protocol_use(p, def->suicide_key, &r.trace);
+        r.suicide_item_score = v;
+        if (v >= from) {
+            r.safety_alert = 1;
+            snprintf(r.alert, sizeof r.alert,
+                     "%s item %d = %d (%s; alert from %g, %s): complete the C-SSRS; a "
+                     "prescriber's documented same-day safety assessment is needed before the "
+                     "next dose (treatment is not refused)",
+                     def->name, def->suicide_item, v, def->suicide_what, from, def->suicide_key);
+        }
     }
     if (strcmp(def->key, "aldrete") == 0) {
         double pass = protocol_use(p, "discharge.aldrete_pass", &r.trace);

@@ -1,5 +1,7 @@
 /* scale.h — rating scales as data: items, ranges, scoring rules, bands, LOINC codes and the
- * safety rules (PHQ-9 item 9, C-SSRS high risk) that block dosing whatever the total.
+ * safety rules (the suicide-risk item of every scale that has one: PHQ-9 item 9, MADRS item 10,
+ * HAM-D17 item 3, QIDS-SR16 item 12; C-SSRS high risk) that raise a safety alert whatever the
+ * total.
  * Item text ships only for the scales free to reproduce (PHQ-9, GAD-7, PCL-5, NRS, Aldrete;
  * clinical.md s9.4); the others are numbered item scores. */
 #ifndef KC_CLINIC_SCALE_H
@@ -52,6 +54,12 @@ struct scale_def {
     int n_bands;
     const char *source;  /* scoring and bands */
     const char *licence; /* why text is or is not shipped */
+    /* The suicide-risk item, if the scale has one: its 1-based number, the protocol entry holding
+     * the score from which it raises the safety alert, what the item asks, and its source. */
+    int suicide_item;          /* 0 = none */
+    const char *suicide_key;   /* e.g. "scale.madrs_item10_alert_min" */
+    const char *suicide_what;  /* "suicidal thoughts" */
+    const char *suicide_source;
 };
 
 /* The table of all scales and lookup by key ("phq9", "gad7", ...).  NULL when unknown. */
@@ -77,8 +85,12 @@ struct scale_result {
     int has_total; /* 0 for C-SSRS */
     int total;
     const char *band;      /* label of the band holding total, or NULL (no bands) */
-    int safety_alert;      /* 1 = blocking: no dosing until a clinician has acted */
+    /* 1 = a suicide-risk item at or above its alert score, or C-SSRS high risk.  It does not
+     * refuse treatment (esketamine is indicated for depression with acute suicidal ideation): it
+     * asks for a prescriber's documented same-day safety assessment before the next dose. */
+    int safety_alert;
     char alert[320];       /* what triggered it and what to do */
+    int suicide_item_score; /* the suicide-risk item's score; -1 when the scale has none */
     struct scale_sub sub[SCALE_MAX_SUB];
     int n_sub;
     int provisional_dx;    /* PCL-5 DSM-5 cluster rule met: 1/0; -1 not applicable */

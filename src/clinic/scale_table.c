@@ -119,28 +119,51 @@ static const char *const aldrete_text[] = {
      "even with O2"),
 };
 
+/* The suicide-risk items and their anchors (clinical.md s11, V).  Anchors as tabulated in
+ * "Range of response options for HRSD-17, MADRS and BDI suicide items", Table 1 of PMC4350518,
+ * and, for QIDS-SR16, the Institute of Medicine workshop summary "CNS Clinical Trials:
+ * Suicidality and Data Collection" (2010), Box 4-1 (Rush 2009).  The score from which each raises
+ * the alert is a protocol entry (scale.*_alert_min) whose safe range always includes the item's
+ * top anchors, so "explicit plans" (MADRS 6), an attempt (HAM-D 4) or specific plans (QIDS 3)
+ * always raise it. */
+#define SUICIDE_PHQ9 "Kroenke et al. 2001; PHQ-9 item 9 'thoughts that you would be better off " \
+                     "dead or of hurting yourself': any answer above 0 (clinical.md s4, V)"
+#define SUICIDE_MADRS "Montgomery & Asberg 1979, item 10 'suicidal thoughts' 0-6: 2 weary of " \
+                      "life, only fleeting suicidal thoughts; 4 suicide considered a possible " \
+                      "solution; 6 explicit plans (PMC4350518 Table 1)"
+#define SUICIDE_HAMD "Hamilton 1960, item 3 'suicide' 0-4: 1 feels life is not worth living; 2 " \
+                     "wishes he were dead; 3 suicide ideas or gesture; 4 attempts (PMC4350518 " \
+                     "Table 1)"
+#define SUICIDE_QIDS "Rush et al. 2003, QIDS-SR16 item 12 'thoughts of death or suicide' 0-3: 1 " \
+                     "life empty or not worth living; 2 several times a week; 3 several times a " \
+                     "day in detail, or specific plans or an attempt (IOM 2010, Box 4-1)"
+
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static const struct scale_def phq9 = {
     "phq9", "PHQ-9", SCALE_KIND_DEPRESSION, SCALE_RULE_SUM, 9, 0, 3, NULL, 0, 27,
     phq9_text, phq9_loinc, "44249-1", "44261-6", phq9_bands, N(phq9_bands),
     "Kroenke et al., J Gen Intern Med 2001;16:606 (bands 5/10/15/20)",
-    "free to reproduce (Pfizer): item text shipped"};
+    "free to reproduce (Pfizer): item text shipped",
+    9, "scale.phq9_item9_alert_min", "thoughts of death or self-harm", SUICIDE_PHQ9};
 static const struct scale_def phq8 = {
     "phq8", "PHQ-8", SCALE_KIND_DEPRESSION, SCALE_RULE_SUM, 8, 0, 3, NULL, 0, 24,
     phq9_text, phq9_loinc, NULL, NULL, phq8_bands, N(phq8_bands),
     "Kroenke et al., J Affect Disord 2009;114:163 (PHQ-9 items 1-8, same bands)",
-    "free to reproduce (Pfizer): item text shipped"};
+    "free to reproduce (Pfizer): item text shipped",
+    0, NULL, NULL, NULL};
 static const struct scale_def gad7 = {
     "gad7", "GAD-7", SCALE_KIND_ANXIETY, SCALE_RULE_SUM, 7, 0, 3, NULL, 0, 21,
     gad7_text, NULL, "69737-5", "70274-6", gad7_bands, N(gad7_bands),
     "Spitzer et al., Arch Intern Med 2006;166:1092 (5/10/15; >=10 screen-positive)",
-    "free to reproduce (Pfizer): item text shipped"};
+    "free to reproduce (Pfizer): item text shipped",
+    0, NULL, NULL, NULL};
 static const struct scale_def pcl5 = {
     "pcl5", "PCL-5", SCALE_KIND_PTSD, SCALE_RULE_PCL5, 20, 0, 4, NULL, 0, 80,
     pcl5_text, NULL, NULL, NULL, pcl5_bands, N(pcl5_bands),
     "Weathers et al. 2013 / NCPTSD PCL-5 guide (cut-off 31-33; DSM-5 cluster rule)",
-    "public domain (US VA NCPTSD): item text shipped"};
+    "public domain (US VA NCPTSD): item text shipped",
+    0, NULL, NULL, NULL};
 /* CAPS-5 (past-month version): 20 DSM-5 symptom severity items 0-4, total 0-80 (Weathers et al.,
  * Psychol Assess 2018;30:383).  Clinician-administered; distributed by NCPTSD on request, so
  * numbered items only.  Response in ketamine PTSD trials: >=30% drop (Feder 2021). */
@@ -148,51 +171,61 @@ static const struct scale_def caps5 = {
     "caps5", "CAPS-5", SCALE_KIND_PTSD, SCALE_RULE_SUM, 20, 0, 4, NULL, 0, 80,
     NULL, NULL, NULL, NULL, NULL, 0,
     "Weathers et al., Psychol Assess 2018;30:383 (20 severity items 0-4; no bands shipped)",
-    "distributed by NCPTSD on request: numbered items only"};
+    "distributed by NCPTSD on request: numbered items only",
+    0, NULL, NULL, NULL};
 static const struct scale_def qids = {
     "qids16", "QIDS-SR16", SCALE_KIND_DEPRESSION, SCALE_RULE_QIDS_DOMAINS, 16, 0, 3, NULL, 0, 27,
     NULL, NULL, NULL, NULL, qids_bands, N(qids_bands),
     "Rush et al., Biol Psychiatry 2003;54:573 (9 domains; bands ids-qids.org)",
-    "free for clinical/research use, commercial terms unclear: numbered items only"};
+    "free for clinical/research use, commercial terms unclear: numbered items only",
+    12, "scale.qids_item12_alert_min", "thoughts of death or suicide", SUICIDE_QIDS};
 static const struct scale_def madrs = {
     "madrs", "MADRS", SCALE_KIND_DEPRESSION, SCALE_RULE_SUM, 10, 0, 6, NULL, 0, 60,
     NULL, NULL, NULL, NULL, madrs_bands, N(madrs_bands),
     "Montgomery & Asberg, Br J Psychiatry 1979;134:382 (bands clinical.md s4)",
-    "copyrighted, licence required: numbered items only"};
+    "copyrighted, licence required: numbered items only",
+    10, "scale.madrs_item10_alert_min", "suicidal thoughts", SUICIDE_MADRS};
 static const struct scale_def hamd = {
     "hamd17", "HAM-D17", SCALE_KIND_DEPRESSION, SCALE_RULE_SUM, 17, 0, 4, hamd_max, 0, 52,
     NULL, NULL, NULL, NULL, hamd_bands, N(hamd_bands),
     "Hamilton, J Neurol Neurosurg Psychiatry 1960;23:56; bands Zimmerman 2013",
-    "public-domain status unverified: numbered items only"};
+    "public-domain status unverified: numbered items only",
+    3, "scale.hamd_item3_alert_min", "suicide", SUICIDE_HAMD};
 static const struct scale_def ybocs = {
     "ybocs", "Y-BOCS", SCALE_KIND_OCD, SCALE_RULE_SUM, 10, 0, 4, NULL, 0, 40,
     NULL, NULL, NULL, NULL, ybocs_bands, N(ybocs_bands),
     "Goodman et al., Arch Gen Psychiatry 1989;46:1006",
-    "copyrighted: numbered items only"};
+    "copyrighted: numbered items only",
+    0, NULL, NULL, NULL};
 static const struct scale_def cssrs = {
     "cssrs", "C-SSRS screener", SCALE_KIND_SUICIDE, SCALE_RULE_CSSRS, 6, 0, 1, cssrs_max, 0, 0,
     NULL, NULL, NULL, NULL, NULL, 0,
     "Columbia Lighthouse Project, C-SSRS screener with triage (clinical.md s4)",
-    "free for clinical use, e-versions need permission: numbered items only"};
+    "free for clinical use, e-versions need permission: numbered items only",
+    0, NULL, NULL, NULL};
 static const struct scale_def cadss = {
     "cadss", "CADSS", SCALE_KIND_DISSOCIATION, SCALE_RULE_SUM, 23, 0, 4, NULL, 0, 92,
     NULL, NULL, NULL, NULL, NULL, 0,
     "Bremner et al., J Trauma Stress 1998;11:125 (23 subjective items; no bands)",
-    "author copyright: numbered items only"};
+    "author copyright: numbered items only",
+    0, NULL, NULL, NULL};
 static const struct scale_def bprs4 = {
     "bprs4", "BPRS positive (4 items)", SCALE_KIND_PSYCHOSIS, SCALE_RULE_SUM, 4, 1, 7, NULL, 4, 28,
     NULL, NULL, NULL, NULL, NULL, 0,
     "Overall & Gorham 1962; 4 positive items as used in ketamine trials (no cut-off)",
-    "licence unverified: numbered items only"};
+    "licence unverified: numbered items only",
+    0, NULL, NULL, NULL};
 static const struct scale_def nrs = {
     "nrs", "NRS pain", SCALE_KIND_PAIN, SCALE_RULE_SUM, 1, 0, 10, NULL, 0, 10,
     nrs_text, NULL, NULL, NULL, NULL, 0, "generic 0-10 numeric rating scale",
-    "generic: item text shipped"};
+    "generic: item text shipped",
+    0, NULL, NULL, NULL};
 static const struct scale_def aldrete = {
     "aldrete", "Modified Aldrete", SCALE_KIND_RECOVERY, SCALE_RULE_SUM, 5, 0, 2, NULL, 0, 10,
     aldrete_text, NULL, NULL, NULL, NULL, 0,
     "Aldrete, J Clin Anesth 1995;7:89 (5 items 0-2, max 10; pass mark in protocol)",
-    "widely reproduced: item text shipped"};
+    "widely reproduced: item text shipped",
+    0, NULL, NULL, NULL};
 
 const struct scale_def *const scale_table[] = {&phq9, &phq8,  &gad7,  &pcl5,  &caps5, &qids,
                                               &madrs, &hamd, &ybocs, &cssrs, &cadss,

@@ -20,7 +20,7 @@ expect_one_line_err() {
 run_kc "protocol show" 0 protocol show
 expect_out "protocol show lists the IV hard limit" '^iv\.hard_limit_mg_per_kg +1 '
 run_kc "protocol show json" 0 protocol show --format json
-expect_json "protocol json version" "d['version']" "kc-default-2026.1"
+expect_json "protocol json version" "d['version']" "kc-default-2026.2"
 expect_json "protocol json SpO2 safe min" "[e['safe_min'] for e in d['entries'] if e['key']=='alarm.spo2_min_pct'][0]" "80.0"
 
 cat >"$TMP/ok.json" <<'J'

@@ -123,6 +123,77 @@ static void phq9_item9_blocks(void **state)
     assert_false(r.safety_alert);
 }
 
+/* The suicide-risk item of every scale that has one raises the same alert as PHQ-9 item 9.
+ * Anchors (PMC4350518 Table 1; IOM 2010 Box 4-1 for QIDS):
+ *   MADRS item 10: "6 Explicit plans for suicide when there is an opportunity. Active
+ *     preparation of suicide"; "2-3 Weary of life. Only fleeting suicidal thoughts".
+ *   HAM-D17 item 3: "1 Feels life is not worth living" ... "4 Attempts suicide".
+ *   QIDS-SR16 item 12: "I feel that life is empty or wonder if it's worth living" (1) ...
+ *     "I have made specific plans for suicide or have actually tried to take my life" (3). */
+static void suicide_items_raise_the_alert(void **state)
+{
+    (void)state;
+    struct scale_result r;
+    struct kc_error err = {0};
+    /* MADRS with explicit plans and nothing else: the total (6) is in the "normal" band as
+     * published, and the alert is raised all the same */
+    assert_int_equal(score("madrs", "0,0,0,0,0,0,0,0,0,6", &r, &err), 0);
+    assert_int_equal(r.total, 6);
+    assert_string_equal(r.band, "normal");
+    assert_true(r.safety_alert);
+    assert_int_equal(r.suicide_item_score, 6);
+    assert_non_null(strstr(r.alert, "MADRS item 10 = 6"));
+    assert_non_null(strstr(r.alert, "same-day safety assessment"));
+    assert_int_equal(score("madrs", "0,0,0,0,0,0,0,0,0,2", &r, &err), 0); /* fleeting thoughts */
+    assert_true(r.safety_alert);
+    assert_int_equal(score("madrs", "6,6,6,6,6,6,6,6,6,1", &r, &err), 0); /* severe, item 10 = 1 */
+    assert_false(r.safety_alert);
+    /* HAM-D17 item 3 = 1 "feels life is not worth living", total 1 ("none") */
+    assert_int_equal(score("hamd17", "0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0", &r, &err), 0);
+    assert_true(r.safety_alert);
+    assert_string_equal(r.band, "none");
+    assert_int_equal(score("hamd17", "0,0,4,0,0,0,0,0,0,0,0,0,0,0,0,0,0", &r, &err), 0);
+    assert_true(r.safety_alert);
+    assert_int_equal(score("hamd17", "4,4,0,2,2,2,4,4,4,4,4,2,2,2,4,2,2", &r, &err), 0);
+    assert_false(r.safety_alert);
+    /* QIDS-SR16 item 12 = 1 and = 3 */
+    assert_int_equal(score("qids16", "0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0", &r, &err), 0);
+    assert_true(r.safety_alert);
+    assert_int_equal(score("qids16", "0,0,0,0,0,0,0,0,0,0,0,3,0,0,0,0", &r, &err), 0);
+    assert_true(r.safety_alert);
+    assert_non_null(strstr(r.alert, "QIDS-SR16 item 12 = 3"));
+    assert_int_equal(score("qids16", "3,3,3,3,3,3,3,3,3,3,3,0,3,3,3,3", &r, &err), 0);
+    assert_false(r.safety_alert);
+    /* a clinic may raise the MADRS threshold to 4, never past the "explicit plans" anchor */
+    struct protocol q;
+    protocol_init_default(&q);
+    assert_int_equal(protocol_apply_override(&q, "{\"clinic\":\"c\",\"overrides\":"
+                                                 "{\"scale.madrs_item10_alert_min\":4}}", &err), 0);
+    int items[10] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 3};
+    assert_int_equal(scale_score(&q, scale_find("madrs"), items, 10, &r, &err), 0);
+    assert_false(r.safety_alert);
+    items[9] = 6;
+    assert_int_equal(scale_score(&q, scale_find("madrs"), items, 10, &r, &err), 0);
+    assert_true(r.safety_alert);
+    assert_int_equal(protocol_apply_override(&q, "{\"clinic\":\"c\",\"overrides\":"
+                                                 "{\"scale.madrs_item10_alert_min\":7}}", &err),
+                     KC_ERANGE);
+    assert_int_equal(protocol_apply_override(&q, "{\"clinic\":\"c\",\"overrides\":"
+                                                 "{\"scale.phq9_item9_alert_min\":2}}", &err),
+                     KC_ERANGE);
+    /* every scale with a suicide item names it, its protocol entry and a source */
+    int with = 0;
+    for (int i = 0; i < scale_table_len; i++) {
+        const struct scale_def *d = scale_table[i];
+        if (!d->suicide_item) continue;
+        with++;
+        assert_in_range(d->suicide_item, 1, d->n_items);
+        assert_true(protocol_index(d->suicide_key) >= 0);
+        assert_non_null(d->suicide_source);
+    }
+    assert_int_equal(with, 4); /* PHQ-9, QIDS-SR16, MADRS, HAM-D17 (PHQ-8 drops item 9) */
+}
+
 /* Rush 2003: QIDS-SR16 total = sum of 9 domains; sleep, appetite/weight, psychomotor are maxima. */
 static void qids_domain_maxima_rush_2003(void **state)
 {
@@ -255,7 +326,9 @@ static void disputed_cutoffs_follow_protocol(void **state)
     assert_string_equal(r.band, "severe");
     assert_int_equal(scale_score(&P, scale_find("madrs"), items, 10, &r, &err), 0);
     assert_string_equal(r.band, "moderate");
-    assert_string_equal(r.trace.keys[0], "scale.madrs_severe_min");
+    int traced = 0; /* the result names the entry it used */
+    for (size_t k = 0; k < r.trace.n; k++) traced |= !strcmp(r.trace.keys[k], "scale.madrs_severe_min");
+    assert_true(traced);
     /* HAM-D17: Zimmerman 2013 by default (24 = severe); ids-qids table on request (24 = severe,
      * 26 = very severe, 16 = moderate) */
     struct protocol h;
@@ -298,7 +371,7 @@ static void aldrete_pass_mark(void **state)
     int items[] = {2, 2, 2, 2, 1};
     assert_int_equal(scale_score(&strict, scale_find("aldrete"), items, 5, &r, &err), 0);
     assert_int_equal(r.pass, 0);
-    assert_string_equal(r.trace.version, "kc-default-2026.1+s");
+    assert_string_equal(r.trace.version, "kc-default-2026.2+s");
 }
 
 /* Response >=50% (depression), >=35% Y-BOCS (Rodriguez 2013), >=10 points PCL-5 (NCPTSD);
@@ -374,6 +447,9 @@ static void property_scores_stay_in_range(void **state)
             if (d->n_bands) assert_non_null(r.band);
         }
         for (int s = 0; s < r.n_sub; s++) assert_in_range(r.sub[s].value, 0, r.sub[s].max);
+        if (d->suicide_item) /* the alert is raised exactly when the item reaches its entry */
+            assert_int_equal(r.safety_alert,
+                             items[d->suicide_item - 1] >= protocol_use(&P, d->suicide_key, NULL));
         int bad = (int)rnd((uint32_t)d->n_items);
         int saved = items[bad];
         items[bad] = rnd(2) ? scale_item_max(d, bad) + 1 + (int)rnd(5) : d->item_min - 2 - (int)rnd(5);
@@ -393,6 +469,7 @@ int main(void)
         cmocka_unit_test(gad7_bands_spitzer_2006),
         cmocka_unit_test(other_bands),
         cmocka_unit_test(phq9_item9_blocks),
+        cmocka_unit_test(suicide_items_raise_the_alert),
         cmocka_unit_test(qids_domain_maxima_rush_2003),
         cmocka_unit_test(pcl5_cluster_rule),
         cmocka_unit_test(cssrs_branching_and_triage),

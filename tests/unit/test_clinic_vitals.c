@@ -147,7 +147,7 @@ static void missing_data(void **state)
     struct vitals_reading s[] = {R(0, 120, 80, 80, 91)};
     assert_int_equal(vitals_evaluate(&q, s, 1, 0, NAN, &r, &err), 0);
     assert_null(find(&r, "spo2-low"));
-    assert_string_equal(r.trace.version, "kc-default-2026.1+c");
+    assert_string_equal(r.trace.version, "kc-default-2026.2+c");
 }
 
 /* Aldrete >= 9; SPRAVATO >= 2 h; BP within 20% of baseline; escort. */
