@@ -41,6 +41,21 @@ int discharge_check(const struct protocol *p, const struct discharge_input *in,
         r.aldrete_total = s.total;
         double pass = protocol_use(p, "discharge.aldrete_pass", &r.trace);
         if (s.total < pass) missing(&r, "modified Aldrete %d below the pass mark %.0f", s.total, pass);
+        /* Home discharge after sedation (issue 14; clinical.md s11): the total alone lets a 9
+         * pass with dyspnoea (respiration 1) or with oxygen needed to keep SpO2 above 90% (SpO2
+         * 1) — Aldrete, J Clin Anesth 1995;7:89 item definitions.  Product rule: those two items
+         * at their best value (2), and no item at 0 ("some use >=8 with no zero item"). */
+        static const char *const item[5] = {"activity", "respiration", "circulation",
+                                            "consciousness", "oxygen saturation"};
+        if (in->aldrete[1] < 2)
+            missing(&r, "Aldrete respiration %d: needs 2 (breathes deeply and coughs freely) to "
+                        "go home", in->aldrete[1]);
+        if (in->aldrete[4] < 2)
+            missing(&r, "Aldrete oxygen saturation %d: needs 2 (SpO2 >92%% on room air) to go "
+                        "home", in->aldrete[4]);
+        for (int i = 0; i < 5; i++)
+            if (in->aldrete[i] == 0 && i != 1 && i != 4)
+                missing(&r, "Aldrete %s 0: no item may be 0 at discharge", item[i]);
     } else {
         (void)protocol_use(p, "discharge.aldrete_pass", &r.trace);
         missing(&r, "modified Aldrete not scored");

@@ -1,6 +1,8 @@
 /* discharge.h — discharge readiness after a session: modified Aldrete at or above the pass
- * mark, minimum observation time (2 h for esketamine), BP back within the configured band of
- * baseline, escort present, mental status at baseline.  The result lists what is missing. */
+ * mark with respiration and oxygen saturation at their best value (2) and no item at 0 (Aldrete
+ * 1995 items; product rule for discharge home), minimum observation time (2 h for esketamine),
+ * BP back within the configured band of baseline, escort present, mental status at baseline.
+ * The result lists what is missing. */
 #ifndef KC_CLINIC_DISCHARGE_H
 #define KC_CLINIC_DISCHARGE_H
 

@@ -168,8 +168,11 @@ run_kc "vitals check" 0 vitals check --input "$TMP/readings.json" --format json
 expect_json "sustained BP alarm is critical" "[a['severity'] for a in d['alarms'] if a['id']=='bp-sustained']" "['critical']"
 run_kc "vitals discharge esketamine" 0 vitals discharge --esketamine --since 100min --aldrete 2,2,2,2,1 --baseline-bp 120/80 --bp 130/85 --escort --mental-status-baseline
 expect_out "2 h minimum for esketamine" 'missing: observed 100 of the minimum 120 min'
-run_kc "vitals discharge ready" 0 vitals discharge --esketamine --since 2h --aldrete 2,2,2,2,1 --baseline-bp 120/80 --bp 130/85 --escort --mental-status-baseline
+run_kc "vitals discharge ready" 0 vitals discharge --esketamine --since 2h --aldrete 2,2,1,2,2 --baseline-bp 120/80 --bp 130/85 --escort --mental-status-baseline
 expect_out "ready" '^discharge: ready'
+# Aldrete 1995: SpO2 item 1 = needs O2 to keep SpO2 >90%; a total of 9 is not a discharge home
+run_kc "vitals discharge oxygen item" 0 vitals discharge --esketamine --since 2h --aldrete 2,2,2,2,1 --baseline-bp 120/80 --bp 130/85 --escort --mental-status-baseline
+expect_out "oxygen item at 1 keeps the patient" 'oxygen saturation 1: needs 2'
 echo '{"now_min": 5, "readings": [{"t_min": 0, "sbp": 120, "dbp": 180}]}' >"$TMP/bad-readings.json"
 run_kc "vitals implausible reading" 2 vitals check --input "$TMP/bad-readings.json"
 expect_err "names the reading" 'reading 1'

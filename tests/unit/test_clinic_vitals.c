@@ -156,7 +156,7 @@ static void discharge_readiness(void **state)
     (void)state;
     struct discharge_result r;
     struct kc_error err = {0};
-    struct discharge_input in = {1, 125, {2, 2, 2, 2, 1}, 1, 120, 80, 130, 85, 1, 1, 0};
+    struct discharge_input in = {1, 125, {2, 2, 1, 2, 2}, 1, 120, 80, 130, 85, 1, 1, 0};
     assert_int_equal(discharge_check(&P, &in, &r, &err), 0);
     assert_true(r.ready);
     assert_int_equal(r.aldrete_total, 9);
@@ -167,7 +167,7 @@ static void discharge_readiness(void **state)
     in.esketamine = 0; /* IV: 60 min default (product decision) */
     assert_int_equal(discharge_check(&P, &in, &r, &err), 0);
     assert_true(r.ready);
-    in.aldrete[4] = 0;
+    in.aldrete[3] = 1;
     in.sbp = 150;
     in.escort_present = 0;
     assert_int_equal(discharge_check(&P, &in, &r, &err), 0);
@@ -179,6 +179,49 @@ static void discharge_readiness(void **state)
     in.aldrete[0] = 3;
     assert_int_equal(discharge_check(&P, &in, &r, &err), KC_EINVAL);
     assert_non_null(strstr(err.msg, "item 1"));
+}
+
+/* Aldrete, J Clin Anesth 1995;7:89, item definitions: respiration "2 able to breathe deeply and
+ * cough freely; 1 dyspnea, shallow or limited breathing; 0 apneic"; oxygen saturation "2 able to
+ * maintain SpO2 >92% on room air; 1 needs O2 inhalation to maintain SpO2 >90%; 0 SpO2 <90% even
+ * with O2 supplement".  A total of 9 with either item at 1 is not a discharge home (product
+ * rule, issue 14); neither is any item at 0, whatever the pass mark. */
+static void discharge_needs_breathing_and_oxygen_at_best(void **state)
+{
+    (void)state;
+    struct discharge_result r;
+    struct kc_error err = {0};
+    struct discharge_input in = {0, 90, {2, 2, 2, 2, 2}, 1, 120, 80, 125, 82, 1, 1, 0};
+    assert_int_equal(discharge_check(&P, &in, &r, &err), 0);
+    assert_true(r.ready);
+    in.aldrete[1] = 1; /* dyspnoea: total 9, at the pass mark */
+    assert_int_equal(discharge_check(&P, &in, &r, &err), 0);
+    assert_int_equal(r.aldrete_total, 9);
+    assert_false(r.ready);
+    assert_non_null(strstr(r.missing[0], "respiration 1"));
+    in.aldrete[1] = 2;
+    in.aldrete[4] = 1; /* needs oxygen to keep SpO2 above 90% */
+    assert_int_equal(discharge_check(&P, &in, &r, &err), 0);
+    assert_false(r.ready);
+    assert_non_null(strstr(r.missing[0], "oxygen saturation 1"));
+    /* a clinic with pass mark 8 (its safe minimum): a zero item still keeps the patient */
+    struct protocol q;
+    protocol_init_default(&q);
+    assert_int_equal(protocol_apply_override(&q, "{\"clinic\":\"c\",\"overrides\":"
+                                                 "{\"discharge.aldrete_pass\":8}}", &err), 0);
+    in.aldrete[4] = 2;
+    in.aldrete[0] = 0; /* no movement */
+    assert_int_equal(discharge_check(&q, &in, &r, &err), 0);
+    assert_int_equal(r.aldrete_total, 8);
+    assert_false(r.ready);
+    assert_int_equal(r.n_missing, 1);
+    assert_non_null(strstr(r.missing[0], "activity 0"));
+    in.aldrete[0] = 1;
+    in.aldrete[2] = 1;
+    assert_int_equal(discharge_check(&q, &in, &r, &err), 0);
+    assert_true(r.ready); /* 8 with no zero item and both at 2 */
+    assert_int_equal(discharge_check(&P, &in, &r, &err), 0);
+    assert_false(r.ready); /* the default pass mark 9 */
 }
 
 /* A long desaturation at 1 Hz raises an alarm per reading, more than the list holds: the oldest
@@ -212,6 +255,7 @@ int main(void)
         cmocka_unit_test(alarm_list_keeps_the_newest),
         cmocka_unit_test(missing_data),
         cmocka_unit_test(discharge_readiness),
+        cmocka_unit_test(discharge_needs_breathing_and_oxygen_at_best),
     };
     return cmocka_run_group_tests_name("clinic_vitals", tests, setup, NULL);
 }
