@@ -86,6 +86,37 @@ const struct protocol_entry protocol_table[] = {
      SPRAVATO " (TRD = inadequate response to >=2 antidepressants)", "V"},
     {"screen.psychosis_excludes", 1, "0/1", 0, 1,
      "product decision (issue 8: current or past psychosis excludes), as in the esketamine phase 3 programme, which enrolled non-psychotic depression only (Popova et al., Am J Psychiatry 2019;176:428, TRANSFORM-2); 0 = the label/consensus reading (assess first; avoid if poorly controlled)", "product"},
+    /* Contraindications (issue 14; screen.c history_rules).  1 = absolute.  Where the label makes
+     * the condition absolute the safe range is 1-1: no clinic may relax it.  The others default
+     * to the label/consensus severity (0) and a clinic may make them absolute (1). */
+    {"screen.absolute_aneurysm", 1, "0/1", 1, 1,
+     "SPRAVATO US label (contraindication); Ketalar US label (significant BP elevation a serious "
+     "hazard)", "V"},
+    {"screen.absolute_avm", 1, "0/1", 1, 1,
+     "SPRAVATO US label (contraindication); Ketalar US label (significant BP elevation a serious "
+     "hazard)", "V"},
+    {"screen.absolute_ich", 1, "0/1", 1, 1,
+     "SPRAVATO US label (contraindication); Ketalar US label (significant BP elevation a serious "
+     "hazard)", "V"},
+    {"screen.absolute_hypersensitivity", 1, "0/1", 1, 1,
+     "SPRAVATO and Ketalar US labels (contraindication: hypersensitivity)", "V"},
+    {"screen.absolute_uncontrolled_hypertension", 1, "0/1", 1, 1,
+     "Ketalar US label (significant BP elevation a serious hazard); Swiss Ketalar SmPC (untreated "
+     ">180/100); SPRAVATO US label 5.6 (do not administer where a BP rise poses a serious risk)",
+     "V"},
+    {"screen.absolute_cvd_uncontrolled", 0, "0/1", 0, 1,
+     "ASRA 2018 / SPRAVATO warning (relative); 1 = the clinic excludes (product choice)", "S"},
+    {"screen.absolute_substance_use_active", 0, "0/1", 0, 1,
+     "ASRA 2018 (no serial infusions) / SPRAVATO (careful consideration); 1 = the clinic "
+     "excludes", "S"},
+    {"screen.absolute_raised_icp", 0, "0/1", 0, 1,
+     "ASRA 2018 (avoid or low dose, grade C); SPRAVATO 5.6; 1 = the clinic excludes", "S"},
+    {"screen.absolute_raised_iop", 0, "0/1", 0, 1,
+     "ASRA 2018 (avoid or low dose, grade C); 1 = the clinic excludes", "S"},
+    {"screen.absolute_porphyria", 0, "0/1", 0, 1,
+     "ACEP sedation guideline 2011 (relative); 1 = the clinic excludes", "S"},
+    {"screen.absolute_thyroid", 0, "0/1", 0, 1,
+     "ACEP sedation guideline 2011 (relative); 1 = the clinic excludes", "S"},
     /* Pre-dose gate and intra-session alarms (clinical.md s1a, s3) */
     {"gate.sbp_max_mmhg", 140, "mmHg", 120, 180,
      SPRAVATO " (baseline >140/90: weigh risk); " SANACORA " attributed", "V"},

@@ -13,6 +13,11 @@
 #define SANACORA "Sanacora et al., JAMA Psychiatry 2017 (consensus)"
 #define PHASE3 "esketamine phase 3 trials enrolled non-psychotic depression only (Popova et al., " \
                "Am J Psychiatry 2019, TRANSFORM-2); clinic protocol screen.psychosis_excludes"
+#define KETALAR "Ketalar (ketamine HCl injection, IV/IM) US label, CONTRAINDICATIONS: patients " \
+                "for whom a significant elevation of blood pressure would constitute a serious " \
+                "hazard (clinical.md s11, V)"
+#define LABEL_BP LABEL " 5.6: do not administer where an increase in blood pressure or " \
+                 "intracranial pressure poses a serious risk"
 #define NONE_ (-1)
 
 static const char *const history_names[SCREEN_H_COUNT] = {
@@ -48,60 +53,73 @@ const char *screen_outcome_name(enum screen_outcome o)
                                                 : "eligible";
 }
 
-/* One row per history condition: severity for esketamine (label) and racemic (consensus). */
+/* One row per history condition: severity for esketamine (its label) and racemic ketamine (the
+ * Ketalar label where it speaks, else consensus), and the protocol entry by which a clinic may
+ * make the condition absolute.  Where the label makes it absolute the entry's safe range is 1-1,
+ * so no protocol can relax it (issue 14: relative -> absolute allowed, never the reverse).  The
+ * Ketalar label covers the IV and IM routes; the other racemic routes (SC, oral, SL, nasal) give
+ * the same drug, whose blood-pressure rise is the hazard, so they follow it (product decision). */
 static const struct {
     enum screen_history h;
     int sev_esk, sev_rac;
-    const char *text, *src_esk, *src_rac, *action;
+    const char *text, *src_esk, *src_rac, *action, *abs_key;
 } history_rules[] = {
-    {SCREEN_H_ANEURYSM, SCREEN_ABSOLUTE, SCREEN_RELATIVE, "aneurysmal vascular disease",
-     LABEL " (contraindication)", LABEL " by analogy; " ASRA " (poorly controlled CV disease)",
-     "do not give esketamine; racemic only after specialist clearance (BP rise is a hazard)"},
-    {SCREEN_H_AVM, SCREEN_ABSOLUTE, SCREEN_RELATIVE, "arteriovenous malformation",
-     LABEL " (contraindication)", LABEL " by analogy; " ASRA,
-     "do not give esketamine; racemic only after specialist clearance"},
-    {SCREEN_H_ICH, SCREEN_ABSOLUTE, SCREEN_RELATIVE, "history of intracerebral haemorrhage",
-     LABEL " (contraindication)", LABEL " by analogy; " ASRA,
-     "do not give esketamine; racemic only after specialist clearance"},
+    {SCREEN_H_ANEURYSM, SCREEN_ABSOLUTE, SCREEN_ABSOLUTE, "aneurysmal vascular disease",
+     LABEL " (contraindication)", KETALAR,
+     "do not give ketamine or esketamine (the blood-pressure rise is a serious hazard)",
+     "screen.absolute_aneurysm"},
+    {SCREEN_H_AVM, SCREEN_ABSOLUTE, SCREEN_ABSOLUTE, "arteriovenous malformation",
+     LABEL " (contraindication)", KETALAR,
+     "do not give ketamine or esketamine (the blood-pressure rise is a serious hazard)",
+     "screen.absolute_avm"},
+    {SCREEN_H_ICH, SCREEN_ABSOLUTE, SCREEN_ABSOLUTE, "history of intracerebral haemorrhage",
+     LABEL " (contraindication)", KETALAR,
+     "do not give ketamine or esketamine (the blood-pressure rise is a serious hazard)",
+     "screen.absolute_ich"},
     {SCREEN_H_HYPERSENSITIVITY, SCREEN_ABSOLUTE, SCREEN_ABSOLUTE,
      "hypersensitivity to esketamine, ketamine or excipients", LABEL " (contraindication)",
-     "ketamine label; clinical.md s2", "do not give ketamine or esketamine"},
-    {SCREEN_H_HTN_UNCONTROLLED, SCREEN_RELATIVE, SCREEN_RELATIVE, "uncontrolled hypertension",
-     LABEL " (do not dose if BP rise is a serious risk)", ASRA "; " SANACORA,
-     "treat and control BP first; clinician review before dosing"},
+     "Ketalar US label (contraindication: known hypersensitivity); clinical.md s2",
+     "do not give ketamine or esketamine", "screen.absolute_hypersensitivity"},
+    {SCREEN_H_HTN_UNCONTROLLED, SCREEN_ABSOLUTE, SCREEN_ABSOLUTE, "uncontrolled hypertension",
+     LABEL_BP, KETALAR "; Swiss Ketalar SmPC (untreated above 180/100)",
+     "do not dose until blood pressure is controlled; then screen again",
+     "screen.absolute_uncontrolled_hypertension"},
     {SCREEN_H_CVD_UNCONTROLLED, SCREEN_RELATIVE, SCREEN_RELATIVE,
      "poorly controlled cardiovascular or cerebrovascular disease",
      LABEL " (warning: cardio/cerebrovascular disease)", ASRA,
-     "cardiology review; dose only when controlled"},
+     "cardiology review; dose only when controlled", "screen.absolute_cvd_uncontrolled"},
     {SCREEN_H_PSYCHOSIS_CURRENT, SCREEN_RELATIVE, SCREEN_RELATIVE, "current psychosis",
      LABEL " (assess psychosis before treating)", ASRA " (avoid in poorly controlled psychosis)",
-     "psychiatric assessment; avoid until controlled"},
+     "psychiatric assessment; avoid until controlled", NULL},
     {SCREEN_H_PSYCHOSIS_HISTORY, SCREEN_CAUTION, SCREEN_CAUTION, "history of psychosis",
      LABEL " (assess psychosis before treating)", ASRA,
-     "weigh risk of relapse; monitor BPRS positive items each session"},
+     "weigh risk of relapse; monitor BPRS positive items each session", NULL},
     {SCREEN_H_BIPOLAR, SCREEN_CAUTION, SCREEN_CAUTION, "bipolar disorder",
      "Osmind intake guide; Diazgranados, Arch Gen Psychiatry 2010",
      "Osmind intake guide; Diazgranados, Arch Gen Psychiatry 2010",
-     "expect mood-stabiliser cover; monitor for a manic switch"},
+     "expect mood-stabiliser cover; monitor for a manic switch", NULL},
     {SCREEN_H_SUD_ACTIVE, SCREEN_CAUTION, SCREEN_RELATIVE, "active substance use disorder",
      LABEL " (abuse/misuse: careful consideration)", ASRA " (no serial infusions)",
-     "addiction assessment; no serial infusions while active (ASRA)"},
+     "addiction assessment; no serial infusions while active (ASRA)",
+     "screen.absolute_substance_use_active"},
     {SCREEN_H_SUD_HISTORY, SCREEN_CAUTION, SCREEN_CAUTION, "history of substance use disorder",
-     LABEL " (abuse/misuse)", ASRA, "monitor for misuse; document the risk discussion"},
+     LABEL " (abuse/misuse)", ASRA, "monitor for misuse; document the risk discussion", NULL},
     {SCREEN_H_RAISED_ICP, SCREEN_RELATIVE, SCREEN_RELATIVE, "raised intracranial pressure",
-     ASRA " (avoid or low dose with caution, grade C)", ASRA " (grade C)",
-     "avoid, or low dose with caution after neurology review"},
+     LABEL_BP "; " ASRA " (avoid or low dose with caution, grade C)", ASRA " (grade C)",
+     "avoid, or low dose with caution after neurology review", "screen.absolute_raised_icp"},
     {SCREEN_H_RAISED_IOP, SCREEN_RELATIVE, SCREEN_RELATIVE, "raised intraocular pressure",
      ASRA " (avoid or low dose with caution, grade C)", ASRA " (grade C)",
-     "avoid, or low dose with caution after ophthalmology review"},
+     "avoid, or low dose with caution after ophthalmology review", "screen.absolute_raised_iop"},
     {SCREEN_H_CYSTITIS, SCREEN_CAUTION, SCREEN_CAUTION, "interstitial/ulcerative cystitis",
-     LABEL " (warning)", LABEL " by analogy", "monitor urinary symptoms; refer if they worsen"},
+     LABEL " (warning)", LABEL " by analogy", "monitor urinary symptoms; refer if they worsen",
+     NULL},
     {SCREEN_H_PORPHYRIA, SCREEN_RELATIVE, SCREEN_RELATIVE, "porphyria",
      "ACEP sedation guideline 2011 (secondary)", "ACEP sedation guideline 2011 (secondary)",
-     "clinician review (sympathomimetic risk)"},
+     "clinician review (sympathomimetic risk)", "screen.absolute_porphyria"},
     {SCREEN_H_THYROID, SCREEN_RELATIVE, SCREEN_RELATIVE, "thyroid disease",
      "ACEP sedation guideline 2011 (secondary)", "ACEP sedation guideline 2011 (secondary)",
-     "check thyroid control; clinician review (sympathomimetic risk)"},
+     "check thyroid control; clinician review (sympathomimetic risk)",
+     "screen.absolute_thyroid"},
 };
 
 /* Interaction classes (REMS PMF classes V; others as cited). */
@@ -240,6 +258,13 @@ int screen_evaluate(const struct protocol *p, const struct screen_input *in,
             sev = SCREEN_RELATIVE;
             action = "no mood stabiliser listed: start one or document why not; monitor for a "
                      "manic switch";
+        }
+        if (history_rules[i].abs_key &&
+            protocol_use(p, history_rules[i].abs_key, &r.trace) >= 0.5 && sev != SCREEN_ABSOLUTE) {
+            /* the clinic's protocol makes this relative contraindication absolute */
+            sev = SCREEN_ABSOLUTE;
+            action = "not eligible under this clinic's protocol, which makes this condition an "
+                     "absolute contraindication (the label or consensus asks for review)";
         }
         add(&r, screen_history_name(history_rules[i].h), sev, source, action, "%s",
             history_rules[i].text);

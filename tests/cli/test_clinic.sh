@@ -27,7 +27,7 @@ cat >"$TMP/ok.json" <<'J'
 {"clinic": "north", "version": "2", "overrides": {"iv.default_mg_per_kg": 0.4, "alarm.spo2_min_pct": 90}}
 J
 run_kc "protocol check good file" 0 protocol check "$TMP/ok.json"
-expect_out "check names the version" 'kc-default-2026\.1\+north-2'
+expect_out "check names the version" 'kc-default-2026\.2\+north-2'
 run_kc "protocol show with override" 0 protocol show --protocol "$TMP/ok.json" --format json
 expect_json "override value in force" "[e['value'] for e in d['entries'] if e['key']=='iv.default_mg_per_kg'][0]" "0.4"
 
@@ -129,6 +129,13 @@ cat >"$TMP/esk.json" <<'J'
 J
 run_kc "screen esketamine aneurysm" 0 screen --input "$TMP/esk.json" --format json
 expect_json "label contraindication" "(d['outcome'], [f['severity'] for f in d['findings'] if f['id']=='aneurysm'][0])" "('not eligible', 'absolute')"
+# Ketalar label: a significant BP rise is a serious hazard -> absolute for racemic ketamine too
+sed 's/"drug": "esketamine", "route": "nasal"/"drug": "ketamine", "route": "im"/' "$TMP/esk.json" >"$TMP/ket-aneurysm.json"
+run_kc "screen racemic aneurysm" 0 screen --input "$TMP/ket-aneurysm.json" --format json
+expect_json "Ketalar contraindication" "(d['outcome'], [f['severity'] for f in d['findings'] if f['id']=='aneurysm'][0])" "('not eligible', 'absolute')"
+echo '{"clinic": "lax", "overrides": {"screen.absolute_aneurysm": 0}}' >"$TMP/lax.json"
+run_kc "protocol may not relax a label contraindication" 2 protocol check "$TMP/lax.json"
+expect_err "names the entry" "screen.absolute_aneurysm"
 echo '{"age": 45, "drug": "ketamine", "route": "iv", "history": ["flu"]}' >"$TMP/bad.json"
 run_kc "screen unknown history" 2 screen --input "$TMP/bad.json"
 expect_err "names the history item" "history\[0\] 'flu'"

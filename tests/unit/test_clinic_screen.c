@@ -56,8 +56,10 @@ static void clean_patient_is_eligible(void **state)
 }
 
 /* SPRAVATO label: aneurysmal vascular disease, AVM, ICH history, hypersensitivity are
- * contraindications (absolute); for racemic ketamine consensus makes them relative, except
- * hypersensitivity. */
+ * contraindications (absolute).  Ketalar US label, CONTRAINDICATIONS: "patients for whom a
+ * significant elevation of blood pressure would constitute a serious hazard" (clinical.md s11,
+ * V): the same conditions and uncontrolled hypertension are absolute for racemic ketamine, by
+ * every route. */
 static void label_vs_consensus(void **state)
 {
     (void)state;
@@ -71,10 +73,22 @@ static void label_vs_consensus(void **state)
         assert_int_equal(r.outcome, SCREEN_NOT_ELIGIBLE);
         assert_int_equal(find(&r, cond[i])->severity, SCREEN_ABSOLUTE);
         assert_non_null(strstr(find(&r, cond[i])->source, "SPRAVATO"));
-        assert_int_equal(run(h, KET, &r, &err), 0);
-        assert_int_equal(r.outcome, SCREEN_ELIGIBLE_WITH_CAUTIONS);
-        assert_int_equal(find(&r, cond[i])->severity, SCREEN_RELATIVE);
+        static const char *const routes[] = {"iv", "im", "sc", "oral", "sl"};
+        for (int k = 0; k < 5; k++) {
+            char dr[64];
+            snprintf(dr, sizeof dr, "\"drug\": \"ketamine\", \"route\": \"%s\"", routes[k]);
+            assert_int_equal(run(h, dr, &r, &err), 0);
+            assert_int_equal(r.outcome, SCREEN_NOT_ELIGIBLE);
+            assert_int_equal(find(&r, cond[i])->severity, SCREEN_ABSOLUTE);
+            assert_non_null(strstr(find(&r, cond[i])->source, "significant elevation of blood "
+                                                              "pressure"));
+        }
     }
+    assert_int_equal(run("\"history\": [\"uncontrolled-hypertension\"]", KET, &r, &err), 0);
+    assert_int_equal(r.outcome, SCREEN_NOT_ELIGIBLE);
+    assert_non_null(strstr(find(&r, "uncontrolled-hypertension")->source, "Ketalar"));
+    assert_int_equal(run("\"history\": [\"uncontrolled-hypertension\"]", ESK, &r, &err), 0);
+    assert_int_equal(r.outcome, SCREEN_NOT_ELIGIBLE);
     assert_int_equal(run("\"history\": [\"hypersensitivity-ketamine\"]", KET, &r, &err), 0);
     assert_int_equal(r.outcome, SCREEN_NOT_ELIGIBLE);
     /* ASRA: active SUD -> no serial infusions (relative) for racemic; label: careful
@@ -83,6 +97,35 @@ static void label_vs_consensus(void **state)
     assert_int_equal(find(&r, "substance-use-active")->severity, SCREEN_RELATIVE);
     assert_int_equal(run("\"history\": [\"substance-use-active\"]", ESK, &r, &err), 0);
     assert_int_equal(find(&r, "substance-use-active")->severity, SCREEN_CAUTION);
+}
+
+/* A clinic may make a relative contraindication absolute in its protocol, never the reverse:
+ * the label's absolute ones have entries whose safe range is 1-1. */
+static void clinic_may_tighten_never_relax(void **state)
+{
+    (void)state;
+    struct screen_result r;
+    struct kc_error err = {0};
+    assert_int_equal(run("\"history\": [\"raised-icp\"]", KET, &r, &err), 0);
+    assert_int_equal(find(&r, "raised-icp")->severity, SCREEN_RELATIVE);
+    struct protocol saved = P;
+    assert_int_equal(protocol_apply_override(&P, "{\"clinic\":\"strict\",\"overrides\":"
+                                                 "{\"screen.absolute_raised_icp\":1}}", &err), 0);
+    assert_int_equal(run("\"history\": [\"raised-icp\"]", KET, &r, &err), 0);
+    assert_int_equal(find(&r, "raised-icp")->severity, SCREEN_ABSOLUTE);
+    assert_int_equal(r.outcome, SCREEN_NOT_ELIGIBLE);
+    assert_non_null(strstr(find(&r, "raised-icp")->action, "clinic's protocol"));
+    P = saved;
+    static const char *const never[] = {"screen.absolute_aneurysm", "screen.absolute_avm",
+                                        "screen.absolute_ich", "screen.absolute_hypersensitivity",
+                                        "screen.absolute_uncontrolled_hypertension"};
+    for (int i = 0; i < 5; i++) {
+        char o[160];
+        snprintf(o, sizeof o, "{\"clinic\":\"lax\",\"overrides\":{\"%s\":0}}", never[i]);
+        struct protocol q = P;
+        assert_int_equal(protocol_apply_override(&q, o, &err), KC_ERANGE);
+        assert_non_null(strstr(err.msg, "below its safe minimum"));
+    }
 }
 
 /* Label: baseline BP > 140/90 -> weigh risk, clinician review (issue example 162/98). */
@@ -292,6 +335,7 @@ static void allergies(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(clinic_may_tighten_never_relax),
         cmocka_unit_test(clean_patient_is_eligible),
         cmocka_unit_test(label_vs_consensus),
         cmocka_unit_test(bp_gate),
