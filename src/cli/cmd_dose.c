@@ -69,7 +69,11 @@ static json_t *plan_json(const struct dose_plan *d)
     if (d->duration_min > 0) json_object_set_new(o, "duration_min", json_real(d->duration_min));
     if (d->rate_mg_per_min > 0)
         json_object_set_new(o, "rate_mg_per_min", json_real(d->rate_mg_per_min));
-    if (d->volume_ml > 0) json_object_set_new(o, "volume_ml", json_real(d->volume_ml));
+    if (d->volume_ml > 0) {
+        json_object_set_new(o, "volume_ml", json_real(d->volume_ml)); /* full precision */
+        json_object_set_new(o, "volume_text", json_string(d->volume_text));
+        json_object_set_new(o, "volume_measurable", json_boolean(d->volume_measurable));
+    }
     if (d->rate_ml_per_h > 0) json_object_set_new(o, "rate_ml_per_h", json_real(d->rate_ml_per_h));
     if (d->n_devices) json_object_set_new(o, "devices", json_integer(d->n_devices));
     json_object_set_new(o, "limits",
@@ -106,7 +110,9 @@ static void plan_print(const struct dose_plan *d)
         printf("devices: %d x 28 mg, first to last over %.0f min\n", d->n_devices, d->duration_min);
     if (d->rate_mg_per_min > 0)
         printf("infusion: over %.0f min, %.3f mg/min\n", d->duration_min, d->rate_mg_per_min);
-    if (d->volume_ml > 0) printf("volume: %.1f mL\n", d->volume_ml);
+    if (d->volume_ml > 0) /* at syringe precision, never rounded to another dose */
+        printf("volume: %s%s\n", d->volume_text,
+               d->volume_measurable ? "" : " (not measurable at syringe precision: see note)");
     if (d->rate_ml_per_h > 0) printf("pump rate: %.1f mL/h\n", d->rate_ml_per_h);
     printf("limits: protocol maximum %g %s, hard limit %g %s\n", d->default_max,
            d->limit_unit ? d->limit_unit : "", d->hard_limit, d->limit_unit ? d->limit_unit : "");

@@ -330,6 +330,14 @@ static int plan_racemic(const struct protocol *p, const struct dose_request *q,
                                 d->dose_mg_base, q->conc_mg_per_ml * q->container_ml,
                                 q->container_ml);
         if (q->route == DOSE_ROUTE_IV) d->rate_ml_per_h = d->volume_ml / (d->duration_min / 60.0);
+        int rc2 = dose_volume_text(p, d->volume_ml, d->volume_text, sizeof d->volume_text,
+                                   &d->volume_measurable, err);
+        if (rc2) return rc2;
+        (void)protocol_use(p, "dose.volume_display_tolerance_pct", &d->trace);
+        if (!d->volume_measurable)
+            note(d, "volume %s cannot be drawn up on a syringe graduated in %s mL: use a more "
+                    "dilute concentration or round the dose with the prescriber",
+                 d->volume_text, d->volume_ml < 1 ? "0.01" : "0.1");
     } else if (q->container_ml > 0) {
         return kc_error_set(err, KC_EINVAL, "a container volume needs its concentration");
     }

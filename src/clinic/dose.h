@@ -90,6 +90,8 @@ struct dose_plan {
     double duration_min;       /* IV infusion length; nasal: first to last device */
     double rate_mg_per_min;    /* IV; 0 otherwise */
     double volume_ml;          /* volume to draw/infuse at conc; 0 when no concentration */
+    char volume_text[32];      /* dose_volume_text of volume_ml ("0.35 mL"); "" when none */
+    int volume_measurable;     /* 0: not measurable at syringe precision (a note says so) */
     double rate_ml_per_h;      /* IV with a concentration; 0 otherwise */
     int n_devices;             /* nasal esketamine */
     double default_max, hard_limit; /* in limit_unit, from the protocol */
@@ -146,5 +148,15 @@ int dose_titrate_oral(const struct protocol *p, double weight_kg, double ceiling
 struct pk_dose;
 int dose_pk_doses(const struct dose_plan *d, struct pk_dose *out, unsigned max, unsigned *n,
                   struct kc_error *err);
+
+/* The one way a volume is shown (CLI, web, printouts; JSON keeps full precision): at the
+ * precision a syringe measures — 0.01 mL below 1 mL, 0.1 mL from 1 mL — unless rounding there
+ * would change the dose by more than dose.volume_display_tolerance_pct, in which case up to 4
+ * decimals are shown ("0.045 mL", never "0.0 mL" or "0.05 mL") and *measurable (may be NULL) is 0:
+ * the volume cannot be drawn up as written on that syringe.  Examples: 0.05 -> "0.05 mL",
+ * 0.35 -> "0.35 mL", 0.045 -> "0.045 mL" (not measurable), 12.5 -> "12.5 mL".  out gets
+ * "<number> mL"; KC_EINVAL for a volume that is not above 0 or is above 10000 mL. */
+int dose_volume_text(const struct protocol *p, double ml, char *out, size_t cap, int *measurable,
+                     struct kc_error *err);
 
 #endif

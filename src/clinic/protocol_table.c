@@ -64,6 +64,11 @@ const struct protocol_entry protocol_table[] = {
      "Hull et al., J Affect Disord 2022;314:59 (300-450 mg at-home SL; summary only)", "S"},
     {"sl.hard_limit_mg_per_kg", 7, "mg/kg", 1, 7,
      ANDRADE_ORAL " (oral range applied to SL; SL not reported separately)", "?"},
+    /* Volumes shown to staff (issue 14: 0.05 mL printed as 0.1 mL is twice the dose) */
+    {"dose.volume_display_tolerance_pct", 1, "%", 0.1, 2,
+     "product decision: a shown volume may differ from the computed one by at most this, else "
+     "more digits are shown and the volume is flagged as not measurable (dose_volume_text)",
+     "product"},
     /* Esketamine nasal (clinical.md s1c) */
     {"esk.device_mg", 28, "mg base", 28, 28, SPRAVATO " (28 mg per device = 2 sprays)", "V"},
     {"esk.device_salt_mg", 32.3, "mg HCl", 32.3, 32.3,

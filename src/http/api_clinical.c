@@ -141,13 +141,18 @@ static json_t *dose_json(const struct dose_plan *d)
         else snprintf(buf, sizeof buf, "%s %.6gmg", d->route == DOSE_ROUTE_IV ? "iv" : "im", d->dose_mg_base);
         json_array_append_new(pk, json_string(buf));
     }
-    return json_pack("{s:s, s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:s, s:s, s:o, s:o}", "route",
+    json_t *o = json_pack("{s:s, s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:s, s:s, s:o, s:o}", "route",
                      dose_route_name(d->route), "drug", d->drug, "mg_per_kg", d->mg_per_kg, "dose_mg_base",
                      d->dose_mg_base, "dose_mg_salt", d->dose_mg_salt, "duration_min", d->duration_min,
                      "rate_mg_per_min", d->rate_mg_per_min, "volume_ml", d->volume_ml, "rate_ml_per_h",
                      d->rate_ml_per_h, "weight_used_kg", d->weight.used_kg, "weight_basis",
                      dose_basis_name(d->weight.basis), "weight_formula", d->weight.formula, "notes", notes,
                      "pk_doses", pk);
+    if (o && d->volume_ml > 0) { /* the volume as staff read it (dose_volume_text) */
+        json_object_set_new(o, "volume_text", json_string(d->volume_text));
+        json_object_set_new(o, "volume_measurable", json_boolean(d->volume_measurable));
+    }
+    return o;
 }
 
 static json_t *schedule_json(const struct course_plan *c)

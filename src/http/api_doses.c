@@ -182,5 +182,11 @@ int api_doses_add(struct api_req *r)
                             "protocol_version", plan.trace.version);
     json_t *pred = predict(&plan, q.weight_kg, q.age_years);
     if (pred) json_object_set_new(out, "prediction", pred);
+    char vt[32];
+    int meas = 0;
+    if (volume_ml > 0 && !dose_volume_text(api_protocol(r), volume_ml, vt, sizeof vt, &meas, NULL)) {
+        json_object_set_new(out, "volume_text", json_string(vt)); /* as staff read it */
+        json_object_set_new(out, "volume_measurable", json_boolean(meas));
+    }
     return api_json(r, 201, out);
 }

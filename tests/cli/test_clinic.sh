@@ -103,6 +103,13 @@ run_kc "dose above hard limit refused" 2 dose --route iv --weight 92 --mg-per-kg
 expect_err "hard limit named" 'refused: above the hard limit 1 mg/kg \(iv\.hard_limit_mg_per_kg\)'
 expect_one_line_err "refusal is one line"
 run_kc "dose nasal first 84 refused" 2 dose --route nasal --age 40 --first-dose --mg 84
+# issue 14: volumes at syringe precision (0.01 mL below 1 mL), never rounded to another dose
+run_kc "dose IM 0.35 mL" 0 dose --route im --weight 70 --mg-per-kg 0.5 --conc 100mg/mL
+expect_out "0.35 mL, not 0.3" '^volume: 0\.35 mL$'
+run_kc "dose IM 0.05 mL" 0 dose --route im --weight 50 --mg-per-kg 0.1 --conc 100mg/mL
+expect_out "0.05 mL, not 0.1" '^volume: 0\.05 mL$'
+run_kc "dose IM 0.045 mL" 0 dose --route im --weight 45 --mg-per-kg 0.1 --conc 100mg/mL --format json
+expect_json "0.045 mL flagged, full precision kept" "(d['volume_text'], d['volume_measurable'], d['volume_ml'])" "('0.045 mL', False, 0.045)"
 run_kc "dose bad duration unit" 2 dose --route iv --weight 92 --over 40furlongs
 expect_err "names --over" '^ketaclinic: --over'
 run_kc "dose bad weight" 2 dose --route iv --weight heavy

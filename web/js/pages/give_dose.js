@@ -44,7 +44,7 @@ export async function giveDoseForm(sessionId, patientId, plan, me, running, onGi
     if (lots.length) [body.lot, body.location] = form.elements.lot.value.split('|');
     else { body.lot = form.elements.lot.value.trim(); body.location = form.elements.location.value.trim(); }
     const r = await post(`/api/sessions/${sessionId}/doses`, body);
-    clear(out, h('p', { class: 'notice', role: 'status' }, `Given: ${num(r.dose_mg_base, 2)} mg base (${num(r.volume_ml, 1)} mL)`,
+    clear(out, h('p', { class: 'notice', role: 'status' }, `Given: ${num(r.dose_mg_base, 2)} mg base (${r.volume_text})`,
       r.rate_ml_per_h ? ` at ${num(r.rate_ml_per_h, 1)} mL/h` : '', ` — dose #${r.id}, ledger entry #${r.ledger_seq}.`));
     form.hidden = true;
     if (onGiven) onGiven(r, null);

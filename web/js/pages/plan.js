@@ -13,8 +13,8 @@ export function doseView(d) {
     h('dt', {}, 'Dose'), h('dd', {}, `${num(d.dose_mg_base, 2)} mg base (${num(d.mg_per_kg, 2)} mg/kg × ${num(d.weight_used_kg, 1)} kg ${d.weight_basis})`),
     h('dt', {}, 'As hydrochloride'), h('dd', {}, `${num(d.dose_mg_salt, 2)} mg`),
     d.duration_min ? [h('dt', {}, 'Infusion'), h('dd', {}, `${num(d.duration_min, 0)} min at ${num(d.rate_mg_per_min, 3)} mg/min`)] : null,
-    d.rate_ml_per_h ? [h('dt', {}, 'Pump rate'), h('dd', { class: 'big', 'data-testid': 'pump-rate' }, `${num(d.rate_ml_per_h, 1)} mL/h`),
-      h('dt', {}, 'Volume'), h('dd', {}, `${num(d.volume_ml, 1)} mL`)] : null,
+    d.rate_ml_per_h ? [h('dt', {}, 'Pump rate'), h('dd', { class: 'big', 'data-testid': 'pump-rate' }, `${num(d.rate_ml_per_h, 1)} mL/h`)] : null,
+    d.volume_text ? [h('dt', {}, 'Volume'), h('dd', { 'data-testid': 'volume' }, d.volume_text)] : null,
     h('dt', {}, 'Weight basis'), h('dd', {}, d.weight_formula),
     d.notes.length ? [h('dt', {}, 'Notes'), h('dd', {}, d.notes.join('; '))] : null);
 }
