@@ -335,9 +335,9 @@ static int plan_racemic(const struct protocol *p, const struct dose_request *q,
         if (rc2) return rc2;
         (void)protocol_use(p, "dose.volume_display_tolerance_pct", &d->trace);
         if (!d->volume_measurable)
-            note(d, "volume %s cannot be drawn up on a syringe graduated in %s mL: use a more "
+            note(d, "volume %s cannot be drawn up on a syringe graduated in %g mL: use a more "
                     "dilute concentration or round the dose with the prescriber",
-                 d->volume_text, d->volume_ml < 1 ? "0.01" : "0.1");
+                 d->volume_text, d->volume_ml < 1 ? 0.01 : 0.1);
     } else if (q->container_ml > 0) {
         return kc_error_set(err, KC_EINVAL, "a container volume needs its concentration");
     }
