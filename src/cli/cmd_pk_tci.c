@@ -21,10 +21,13 @@ static void usage(FILE *f)
             "usage: ketaclinic pk tci --model ID --weight KG --target \"plasma|effect CONC [at T]\"...\n"
             "              [--target \"off at T\"] [--until 60min] [--interval 10s] [--syringe 10mg/mL]\n"
             "              [--max-rate 0.75mg/kg/min] [--max-rate 1200mL/h] [--resolution 0.1mL/h]\n"
-            "              [--pause 20min-25min]... [--cp-cap 1.5] [--decrement 100ng/mL]\n"
+            "              [--pause 20min-25min]... [--cp-cap 2] [--cp-max 1000ng/mL] [--decrement 100ng/mL]\n"
             "              [--ke0 0.652/min | --tpeak 1min] [--replay LOG.csv] [--format table|csv|json]\n"
             "--replay reads a rate log (columns time_min and rate_ml_per_h or rate_mg_per_min) and\n"
-            "recomputes what the patient received instead of running the controller.\n");
+            "recomputes what the patient received instead of running the controller.\n"
+            "Effect-site targeting never lets plasma pass --cp-cap x the target (default 2, at most\n"
+            "5) nor --cp-max (default 1000 ng/mL, at most 1200: the anaesthetic range starts there);\n"
+            "rows where the cap cut the rate are marked 'c'.\n");
 }
 
 static int parse_target(const char *text, struct tci_target *t, struct kc_error *err)
@@ -185,7 +188,8 @@ static void print_rows(const struct tci_row *rows, size_t n, enum cli_format fmt
     for (size_t k = 0; k < n; k++)
         printf("%9.3f %-7s %9.1f %9.4f %8.1f%s %9.2f %9.2f %9.2f\n", rows[k].t_min,
                tci_mode_name(rows[k].mode), rows[k].target_ng_per_ml, rows[k].rate_mg_per_min,
-               rows[k].rate_ml_per_h, rows[k].limited ? "*" : " ", rows[k].cumulative_mg,
+               rows[k].rate_ml_per_h, rows[k].limited ? "*" : rows[k].cp_capped ? "c" : " ",
+               rows[k].cumulative_mg,
                rows[k].cp_ng_per_ml, rows[k].ce_ng_per_ml);
 }
 
@@ -193,13 +197,14 @@ static json_t *rows_json(const struct tci_row *rows, size_t n)
 {
     json_t *a = json_array();
     for (size_t k = 0; k < n; k++)
-        json_array_append_new(a, json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:s, s:f, s:b}",
+        json_array_append_new(a, json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:s, s:f, s:b, s:b}",
                                            "time_min", rows[k].t_min, "rate_mg_per_min", rows[k].rate_mg_per_min,
                                            "rate_ml_per_h", rows[k].rate_ml_per_h, "cumulative_mg",
                                            rows[k].cumulative_mg, "cp_ng_per_ml", rows[k].cp_ng_per_ml,
                                            "ce_ng_per_ml", rows[k].ce_ng_per_ml, "mode",
                                            tci_mode_name(rows[k].mode), "target_ng_per_ml",
-                                           rows[k].target_ng_per_ml, "limited", rows[k].limited));
+                                           rows[k].target_ng_per_ml, "limited", rows[k].limited,
+                                           "cp_capped", rows[k].cp_capped));
     return a;
 }
 
@@ -214,6 +219,7 @@ int cmd_pk_tci(int argc, char **argv)
                              {"interval", 1, 0, 0, {0}},   {"syringe", 1, 0, 0, {0}},
                              {"max-rate", 1, 1, 0, {0}},   {"resolution", 1, 0, 0, {0}},
                              {"pause", 1, 1, 0, {0}},      {"cp-cap", 1, 0, 0, {0}},
+                             {"cp-max", 1, 0, 0, {0}},
                              {"decrement", 1, 0, 0, {0}},  {"replay", 1, 0, 0, {0}},
                              PK_CLI_PATIENT_OPTS};
     size_t nopts = sizeof opts / sizeof opts[0];
@@ -268,10 +274,26 @@ int cmd_pk_tci(int argc, char **argv)
         kc_error_prefix(&err, "--until");
         goto fail;
     }
+    req.cp_cap_factor = TCI_DEFAULT_CP_CAP_FACTOR;
+    req.cp_max_ng_per_ml = TCI_DEFAULT_CP_MAX_NG_PER_ML;
     if ((v = cli_get(opts, nopts, "cp-cap")) &&
-        (kc_parse_double(v, &req.cp_cap_factor, NULL) || !(req.cp_cap_factor >= 1))) {
-        rc = kc_error_set(&err, KC_EINVAL, "--cp-cap '%s': expected a multiple of the target, at least 1", v);
+        (kc_parse_double(v, &req.cp_cap_factor, NULL) || !(req.cp_cap_factor >= 1) ||
+         req.cp_cap_factor > TCI_CP_CAP_FACTOR_MAX)) {
+        rc = kc_error_set(&err, KC_EINVAL, "--cp-cap '%s': expected a multiple of the target, 1-%g",
+                          v, TCI_CP_CAP_FACTOR_MAX);
         goto fail;
+    }
+    if ((v = cli_get(opts, nopts, "cp-max"))) {
+        if ((rc = kc_quantity_parse_as(v, KC_DIM_CONC, &req.cp_max_ng_per_ml, &err))) {
+            kc_error_prefix(&err, "--cp-max");
+            goto fail;
+        }
+        if (!(req.cp_max_ng_per_ml > 0) || req.cp_max_ng_per_ml > TCI_CP_MAX_LIMIT_NG_PER_ML) {
+            rc = kc_error_set(&err, KC_EINVAL, "--cp-max '%s': expected above 0 and at most %g "
+                              "ng/mL (the anaesthetic range starts at 1200 ng/mL, Zanos 2018)",
+                              v, TCI_CP_MAX_LIMIT_NG_PER_ML);
+            goto fail;
+        }
     }
     if ((v = cli_get(opts, nopts, "decrement")) && (rc = kc_quantity_parse_as(v, KC_DIM_CONC, &level, &err))) {
         kc_error_prefix(&err, "--decrement");
@@ -325,6 +347,17 @@ int cmd_pk_tci(int argc, char **argv)
     }
     for (int i = 0; i < notes.n; i++) fprintf(stderr, "ketaclinic: %s\n", notes.text[i]);
     const struct tci_row *last = &rows[n_rows - 1];
+    /* say when the plasma overshoot cap bound (issue 14): the effect target comes later */
+    size_t n_capped = 0, first_capped = 0;
+    for (size_t k = 0; k < n_rows; k++)
+        if (rows[k].cp_capped && !n_capped++) first_capped = k;
+    char cap_note[240] = "";
+    if (n_capped)
+        snprintf(cap_note, sizeof cap_note,
+                 "the plasma cap (%g x target, at most %g ng/mL) cut the rate at %zu update%s from "
+                 "%.2f min (rows 'c'): Ce reaches the effect target later than uncapped targeting",
+                 req.cp_cap_factor, req.cp_max_ng_per_ml, n_capped, n_capped == 1 ? "" : "s",
+                 rows[first_capped].t_min);
     double total_ml = 0;
     for (size_t k = 0; k + 1 < n_rows; k++)
         total_ml += rows[k].rate_ml_per_h / 60.0 * (rows[k + 1].t_min - rows[k].t_min);
@@ -338,6 +371,9 @@ int cmd_pk_tci(int argc, char **argv)
                                  req.pump.interval_min, "cp_cap_factor", req.cp_cap_factor,
                                  "total_mg", last->cumulative_mg, "total_ml", total_ml, "rows",
                                  rows_json(rows, n_rows));
+        json_object_set_new(root, "cp_max_ng_per_ml", json_real(req.cp_max_ng_per_ml));
+        if (n_capped)
+            json_object_set_new(root, "notes", json_pack("[s]", cap_note));
         if (level > 0)
             json_object_set_new(root, "decrement", json_pack("{s:f, s:f, s:f}", "level_ng_per_ml", level,
                                                              "cp_below_after_min", dec_cp,
@@ -358,6 +394,7 @@ int cmd_pk_tci(int argc, char **argv)
         printf("\nDelivered %.2f mg (%.2f mL) by %.1f min; Cp %.1f, Ce %.1f ng/mL at the end.%s\n",
                last->cumulative_mg, total_ml, last->t_min, last->cp_ng_per_ml, last->ce_ng_per_ml,
                replay_path ? "" : " * = rate cut by the pump limit.");
+        if (n_capped) printf("Note: %s\n", cap_note);
         if (level > 0)
             printf("After stopping: Cp below %.0f ng/mL after %.1f min, Ce after %.1f min.\n", level,
                    dec_cp, dec_ce);

@@ -176,8 +176,10 @@ static int paused_at(const struct tci_request *req, double t)
     return 0;
 }
 
-/* Applies the pump: maximum rate, then rounding to the resolution (never above the maximum). */
-static double pump_limit(const struct tci_request *req, double rate_mg_min, int *limited)
+/* Applies the pump: maximum rate, then rounding to the resolution (never above the maximum; down
+ * when round_down, so that a rate cut by the plasma cap stays under it). */
+static double pump_limit(const struct tci_request *req, double rate_mg_min, int round_down,
+                         int *limited)
 {
     const struct tci_pump *p = &req->pump;
     double conc = p->syringe_mg_per_ml, res = p->resolution_ml_per_h;
@@ -187,13 +189,20 @@ static double pump_limit(const struct tci_request *req, double rate_mg_min, int 
         max_ml = fmin(max_ml, p->max_mg_per_kg_per_min * req->ind->weight_kg * 60.0 / conc);
     if (res > 0 && isfinite(max_ml)) max_ml = floor(max_ml / res * (1 + 1e-12)) * res;
     double ml = rate_mg_min * 60.0 / conc;
-    if (res > 0) ml = round(ml / res) * res;
+    if (res > 0) ml = (round_down ? floor(ml / res * (1 + 1e-12)) : round(ml / res)) * res;
     *limited = 0;
     if (ml > max_ml) {
         ml = max_ml;
         *limited = 1;
     }
     return ml;
+}
+
+/* The absolute plasma ceiling in force (INFINITY when uncapped). */
+static double cp_ceiling(const struct tci_request *req)
+{
+    if (req->cp_uncapped) return INFINITY;
+    return req->cp_max_ng_per_ml > 0 ? req->cp_max_ng_per_ml : TCI_DEFAULT_CP_MAX_NG_PER_ML;
 }
 
 static int check_request(const struct tci_request *req, struct kc_error *err)
@@ -224,7 +233,24 @@ static int check_request(const struct tci_request *req, struct kc_error *err)
             return kc_error_set(err, KC_EINVAL, "tci: pause %zu must end after it starts", i + 1);
     if (req->cp_cap_factor < 0 || (req->cp_cap_factor > 0 && req->cp_cap_factor < 1))
         return kc_error_set(err, KC_EINVAL, "tci: plasma cap must be at least 1 x the target");
+    if (!(req->cp_max_ng_per_ml >= 0))
+        return kc_error_set(err, KC_EINVAL, "tci: plasma ceiling must be a concentration > 0");
+    double ceiling = cp_ceiling(req);
+    for (size_t i = 0; i < req->n_targets; i++)
+        if (req->targets[i].mode == TCI_PLASMA && req->targets[i].conc_ng_per_ml > ceiling)
+            return kc_error_set(err, KC_EINVAL,
+                                "tci: target %zu: plasma %g ng/mL is above the plasma ceiling %g "
+                                "ng/mL (anaesthetic range from 1200 ng/mL, Zanos 2018)",
+                                i + 1, req->targets[i].conc_ng_per_ml, ceiling);
     return KC_OK;
+}
+
+/* The plasma concentration effect mode may reach for target T (INFINITY when uncapped). */
+static double cp_cap_for(const struct tci_request *req, double T)
+{
+    if (req->cp_uncapped) return INFINITY;
+    double f = req->cp_cap_factor > 0 ? req->cp_cap_factor : TCI_DEFAULT_CP_CAP_FACTOR;
+    return fmin(f * T, cp_ceiling(req));
 }
 
 int tci_run(const struct tci_request *req, struct tci_row *rows, size_t max_rows, size_t *n_rows,
@@ -287,10 +313,15 @@ int tci_run(const struct tci_request *req, struct tci_row *rows, size_t max_rows
              * while Cp is still above the target, so take the smaller of the two rates: never
              * above the Shafer-Gregg rate (no overshoot), and plasma-steady near the target. */
             if (row->ce_ng_per_ml >= (1.0 - TCI_EFFECT_TO_PLASMA) * T) rate = fmin(rate, (T - off) / pu);
-            if (req->cp_cap_factor > 0) rate = fmin(rate, (req->cp_cap_factor * T - off) / pu);
+            /* the plasma overshoot cap (Van Poucke 2004; STANPUMP's maximum Cp): noted per row */
+            double capped = (cp_cap_for(req, T) - off) / pu;
+            if (capped < rate) {
+                rate = capped;
+                row->cp_capped = 1;
+            }
         }
         if (!(rate > 0)) rate = 0.0;
-        row->rate_ml_per_h = pump_limit(req, rate, &row->limited);
+        row->rate_ml_per_h = pump_limit(req, rate, row->cp_capped, &row->limited);
         row->rate_mg_per_min = row->rate_ml_per_h * req->pump.syringe_mg_per_ml / 60.0;
         double r[PK__MAX_PORTS] = {row->rate_mg_per_min};
         rc = pk__engine_advance(step == dt ? &c.step : &c.any, &s, r, step, err);

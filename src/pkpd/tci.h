@@ -24,6 +24,20 @@
 #define TCI_DEFAULT_SYRINGE_MG_PER_ML 10.0
 /* STANPUMP: once Ce is within 5% of the target, effect mode hands over to plasma mode (§3b). */
 #define TCI_EFFECT_TO_PLASMA 0.05
+/* Plasma overshoot caps for effect-site targeting (issue 14: uncapped Shafer-Gregg targeting of
+ * 200 ng/mL with Olofsen's ke0 drives Cp to ~3000 ng/mL, deep in the anaesthetic range).
+ * The STANPUMP family limits the plasma concentration the effect-site controller may reach:
+ * STANPUMP has a per-drug "maximum reasonable" Cp (10 ug/mL for ketamine, an anaesthesia
+ * setting; pkpd.md s3b), and Van Poucke, Bravo & Shafer 2004 (IEEE TBME 51:1869) and opentiva's
+ * cp_limit cap the overshoot as a multiple of the target.  Both are applied here:
+ *   factor: Cp at most 2 x the target (product decision: keeps a 200 ng/mL target's plasma at or
+ *           below 400 ng/mL, a third of the anaesthetic range's lower end);
+ *   ceiling: Cp never above 1000 ng/mL, below the anaesthesia landmark 1200-2400 ng/mL
+ *           (Zanos et al., Pharmacol Rev 2018;70:621, Table 1), whatever the target. */
+#define TCI_DEFAULT_CP_CAP_FACTOR 2.0
+#define TCI_DEFAULT_CP_MAX_NG_PER_ML 1000.0
+#define TCI_CP_CAP_FACTOR_MAX 5.0      /* the faces refuse a larger factor */
+#define TCI_CP_MAX_LIMIT_NG_PER_ML 1200.0 /* ... and a ceiling inside the anaesthetic range */
 
 enum tci_mode { TCI_OFF, TCI_PLASMA, TCI_EFFECT };
 
@@ -59,9 +73,14 @@ struct tci_request {
     size_t n_pauses;
     struct tci_pump pump;
     double until_min;                  /* end of the run, > 0 */
-    /* Van Poucke, Bravo & Shafer 2004: in effect mode, do not let the predicted Cp at the end of
-     * an interval exceed cp_cap_factor x target (opentiva's cp_limit).  0 = no cap. */
-    double cp_cap_factor;
+    /* Plasma overshoot caps (see TCI_DEFAULT_CP_*): in effect mode the predicted Cp at the end of
+     * an interval never exceeds cp_cap_factor x target nor cp_max_ng_per_ml; a plasma target
+     * above cp_max_ng_per_ml is refused.  0 = the default (2 x, 1000 ng/mL), so a request built
+     * from zeros is capped.  cp_uncapped = 1 turns both off: the bare Shafer-Gregg algorithm, for
+     * research and the algorithm's own tests; no clinic face offers it. */
+    double cp_cap_factor;    /* >= 1, or 0 = TCI_DEFAULT_CP_CAP_FACTOR */
+    double cp_max_ng_per_ml; /* > 0, or 0 = TCI_DEFAULT_CP_MAX_NG_PER_ML */
+    int cp_uncapped;
 };
 
 /* One pump update (and the last row: the state at until_min, rate 0). */
@@ -74,6 +93,8 @@ struct tci_row {
     enum tci_mode mode;       /* what the pump was doing (TCI_OFF also when paused) */
     double target_ng_per_ml;
     int limited;              /* 1: the rate was cut by a pump limit (max rate) */
+    int cp_capped;            /* 1: the rate was cut by the plasma overshoot cap (effect mode):
+                                 Ce reaches the target later than uncapped targeting would */
 };
 
 /* Rows needed for req: one per update interval plus the final one. */
@@ -81,7 +102,8 @@ size_t tci_row_count(const struct tci_request *req);
 
 /* Runs the controller.  rows must hold tci_row_count(req) entries; *n_rows receives how many
  * were written.  Bad request (no targets, non-positive interval or syringe, targets not
- * ascending, a depot-only model): KC_EINVAL naming the field; too few rows: KC_ELIMIT. */
+ * ascending, a depot-only model, a cap factor below 1, a plasma target above the ceiling):
+ * KC_EINVAL naming the field; too few rows: KC_ELIMIT. */
 int tci_run(const struct tci_request *req, struct tci_row *rows, size_t max_rows, size_t *n_rows,
             struct kc_error *err);
 

@@ -18,9 +18,22 @@ if paste -d, "$TMP/log.csv" "$TMP/out" | awk -F, 'NR>1 { for (i=4;i<=6;i++) { a=
 run_kc "tci effect with cap and decrement" 0 pk tci --model domino1984 --weight 70 --ke0 0.652 --target "effect 200ng/mL" --target "plasma 100ng/mL at 30min" --pause 40min-45min --cp-cap 2 --until 60min --decrement 50ng/mL
 expect_out "table shows the decrement time" "After stopping: Cp below 50 ng/mL after [0-9.]+ min, Ce after"
 expect_out "table shows effect mode" " effect "
-run_kc "tci json" 0 pk tci --model domino1984 --weight 70 --target "effect 150ng/mL" --until 5min --max-rate 100mL/h --format json
-node -e 'const j=JSON.parse(require("fs").readFileSync(0));if(j.rows.length!==31||j.pump.max_ml_per_h!==100||!j.rows.every(r=>r.rate_ml_per_h<=100+1e-9)||!j.rows.some(r=>r.limited))process.exit(1)' <"$TMP/out" \
+run_kc "tci json" 0 pk tci --model domino1984 --weight 70 --target "effect 150ng/mL" --until 5min --max-rate 20mL/h --format json
+node -e 'const j=JSON.parse(require("fs").readFileSync(0));if(j.rows.length!==31||j.pump.max_ml_per_h!==20||!j.rows.every(r=>r.rate_ml_per_h<=20+1e-9)||!j.rows.some(r=>r.limited))process.exit(1)' <"$TMP/out" \
     && ok "json rows respect the mL/h limit" || notok "json rows respect the mL/h limit" "$(head -c 300 "$TMP/out")"
+
+# Issue 14: effect-site targeting of 200 ng/mL (Olofsen 2022 ke0 0.0835/min) with default settings
+# reached ~3000 ng/mL plasma; the anaesthetic range starts at 1200 ng/mL (Zanos 2018, Table 1).
+run_kc "tci effect default cap" 0 pk tci --model domino1984 --weight 70 --ke0 0.0835 --target "effect 200ng/mL" --until 30min --format json
+node -e 'const j=JSON.parse(require("fs").readFileSync(0));const m=Math.max(...j.rows.map(r=>r.cp_ng_per_ml));if(m>400*(1+1e-9)||!j.rows.some(r=>r.cp_capped)||!/plasma cap/.test((j.notes||[])[0]||""))process.exit(1)' <"$TMP/out" \
+    && ok "default cap keeps Cp at or below 2 x target and says it bound" || notok "default plasma cap" "$(head -c 300 "$TMP/out")"
+run_kc "tci cap note in the table" 0 pk tci --model domino1984 --weight 70 --ke0 0.0835 --target "effect 200ng/mL" --until 5min
+expect_out "the note" "^Note: the plasma cap \(2 x target, at most 1000 ng/mL\) cut the rate"
+run_kc "tci ceiling into anaesthesia refused" 2 pk tci --model domino1984 --weight 70 --target "effect 200ng/mL" --cp-max 1500ng/mL
+expect_err "names --cp-max" "--cp-max '1500ng/mL'"
+run_kc "tci cap factor too large refused" 2 pk tci --model domino1984 --weight 70 --target "effect 200ng/mL" --cp-cap 8
+run_kc "tci plasma target above the ceiling refused" 2 pk tci --model domino1984 --weight 70 --target "plasma 1500ng/mL"
+expect_err "names the ceiling" "plasma ceiling 1000 ng/mL"
 
 run_kc "tci without target" 2 pk tci --model domino1984 --weight 70
 expect_err "names the missing target" "at least one --target"

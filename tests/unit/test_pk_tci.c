@@ -161,6 +161,7 @@ static void test_effect_no_overshoot(void **state)
     struct tci_target tg = {0, TCI_EFFECT, TARGET};
     struct tci_request r = plasma_req(&ind, &tg, 240);
     r.pump.resolution_ml_per_h = 0;
+    r.cp_uncapped = 1; /* the bare Shafer-Gregg algorithm */
     size_t n;
     struct tci_row *rows = run(&r, &n);
     /* a finer replay: 10 sub-rows per interval */
@@ -189,6 +190,7 @@ static void test_effect_no_overshoot(void **state)
     free(fine);
 
     /* Van Poucke 2004 cap: Cp at most 1.5 x target at the pump updates; still no Ce overshoot. */
+    r.cp_uncapped = 0;
     r.cp_cap_factor = 1.5;
     struct tci_row *capped = run(&r, &n);
     for (size_t k = 0; k < n; k++) {
@@ -255,6 +257,56 @@ static void test_decrement_time(void **state)
     free(rows);
 }
 
+/* Issue 14: with default settings an effect target of 200 ng/mL (Olofsen 2022 ke0, t1/2ke0
+ * 8.3 min) drove Cp to ~3000 ng/mL, inside the anaesthetic range 1200-2400 ng/mL (Zanos et al.,
+ * Pharmacol Rev 2018;70:621, Table 1).  A request left at its defaults is capped at 2 x the
+ * target and 1000 ng/mL (STANPUMP's maximum Cp; Van Poucke 2004's overshoot cap), and every row
+ * where the cap cut the rate says so. */
+static void test_default_plasma_cap(void **state)
+{
+    (void)state;
+    const struct pk_model *m;
+    struct kc_error err;
+    assert_int_equal(pk_model_find("domino1984", &m, &err), 0);
+    struct pk_covariates cov = test_cov(70, 40);
+    struct pk_indiv ind;
+    assert_int_equal(pk_individualize(m, &cov, NULL, 0.0835, &ind, NULL, &err), 0);
+    struct tci_target tg = {0, TCI_EFFECT, 200};
+    struct tci_request r = plasma_req(&ind, &tg, 60);
+    size_t n;
+    r.cp_uncapped = 1;
+    struct tci_row *bare = run(&r, &n);
+    double bare_max = 0;
+    for (size_t k = 0; k < n; k++) bare_max = fmax(bare_max, bare[k].cp_ng_per_ml);
+    assert_true(bare_max > 1200); /* the hazard the issue found */
+    free(bare);
+    r.cp_uncapped = 0; /* defaults: cp_cap_factor 0, cp_max 0 */
+    struct tci_row *rows = run(&r, &n);
+    double cp_max = 0;
+    int noted = 0;
+    for (size_t k = 0; k < n; k++) {
+        cp_max = fmax(cp_max, rows[k].cp_ng_per_ml);
+        noted += rows[k].cp_capped;
+        assert_true(rows[k].ce_ng_per_ml <= 200 * (1 + 1e-6));
+    }
+    assert_true(cp_max <= 2 * 200 * (1 + 1e-9));
+    assert_true(noted > 0);
+    assert_false(rows[n - 2].cp_capped); /* at steady state the cap no longer binds */
+    free(rows);
+    /* the ceiling binds for a high target whatever the factor; a plasma target above it is
+     * refused */
+    tg.conc_ng_per_ml = 800;
+    r.cp_cap_factor = 5;
+    rows = run(&r, &n);
+    for (size_t k = 0; k < n; k++) assert_true(rows[k].cp_ng_per_ml <= 1000 * (1 + 1e-9));
+    free(rows);
+    struct tci_row few[400];
+    tg.mode = TCI_PLASMA;
+    tg.conc_ng_per_ml = 1500;
+    assert_int_equal(tci_run(&r, few, 400, &n, &err), KC_EINVAL);
+    assert_non_null(strstr(err.msg, "plasma ceiling"));
+}
+
 static void test_bad_requests(void **state)
 {
     (void)state;
@@ -288,6 +340,7 @@ int main(void)
         cmocka_unit_test(test_pump_resolution_and_limits),
         cmocka_unit_test(test_replay),
         cmocka_unit_test(test_effect_no_overshoot),
+        cmocka_unit_test(test_default_plasma_cap),
         cmocka_unit_test(test_target_change_and_pause),
         cmocka_unit_test(test_decrement_time),
         cmocka_unit_test(test_bad_requests),
