@@ -275,6 +275,7 @@ int pk_simulate(const struct pk_sim_request *req, struct pk_point *out, struct p
     sum->met_tmax_min = NAN;
     sum->t_below_min = NAN;
     sum->systemic_mg = systemic;
+    for (size_t i = 0; i < n_in; i++) sum->entered_mg += inputs[i].amount_mg;
     for (size_t i = 0; i < req->n_doses; i++) {
         double mg = 0;
         if (pk_dose_amount_mg(&req->doses[i], req->ind->weight_kg, &mg, err) == KC_OK)

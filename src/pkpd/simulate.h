@@ -40,9 +40,18 @@ struct pk_input {
 };
 #define PK_MAX_INPUTS 512
 
+/* Nasal esketamine devices less than this apart (min) belong to one occasion: the label spaces
+ * them 5 min apart (the clinic may use up to 15, esk.device_spacing_min), and occasions are
+ * sessions days apart. */
+#define PK_NASAL_OCCASION_MIN 30.0
+
 /* Expands doses for individual ind: bioavailability, lag, esketamine nasal devices (28 mg, 5 min
  * apart, FRn per device and the swallowed rest), zero-order gut inputs.  Writes at most max inputs.
- * systemic_mg (may be NULL) receives the total that reaches the model's compartments.
+ * systemic_mg (may be NULL) receives the total that reaches the systemic circulation: F x dose
+ * for the mammillary models; for Perez-Ruixo esketamine the nasal part absorbed plus the
+ * swallowed and oral parts after gut and hepatic first pass (Fgut x (1 - E)), so that it equals
+ * AUC x CL (issue 14: it was counted before the liver).  Nasal doses written as separate entries
+ * less than PK_NASAL_OCCASION_MIN apart are devices 1, 2, 3 of one occasion (FRn decrement).
  * Unsupported route or bad duration: KC_EUNSUPPORTED / KC_EINVAL naming the dose. */
 int pk_regimen_expand(const struct pk_indiv *ind, const struct pk_dose *doses, size_t n_doses,
                       struct pk_input *inputs, size_t max, size_t *n_inputs, double *systemic_mg,
@@ -84,7 +93,8 @@ struct pk_summary {
     double t_below_min;      /* time after which Cp stays below the threshold; NAN if not found
                                 within 7 days after the last output time */
     double total_dose_mg;    /* base, as given */
-    double systemic_mg;      /* reaching the model's compartments */
+    double systemic_mg;      /* reaching the systemic circulation (see pk_regimen_expand) */
+    double entered_mg;       /* entering the model's compartments (before any first pass) */
     enum pk_engine_kind engine_used;
 };
 
