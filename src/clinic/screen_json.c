@@ -43,7 +43,10 @@ static int get_bool(json_t *o, const char *key, int *out, struct kc_error *err)
     return KC_OK;
 }
 
-/* Copies a lower-cased name (letters, digits, '-', ' ') into dst. */
+/* Copies a lower-cased name (letters, digits, '-', ' ') into dst; spaces become '-'.  A
+ * medication line may be written as prescribed ("clonazepam 0.5 mg b.i.d.", "Xanax (1 mg)"):
+ * there '.', ',', '/', '(', ')' and '%' are kept as '-' too, and screen_drug_class_of finds the
+ * drug name in it. */
 static int get_name(json_t *v, const char *field, int idx, char *dst, size_t cap,
                     struct kc_error *err)
 {
@@ -56,11 +59,12 @@ static int get_name(json_t *v, const char *field, int idx, char *dst, size_t cap
                             field, idx, cap - 1);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (!(isalnum(c) || c == '-' || c == ' ' || c == '\''))
+        int med_punct = !strcmp(field, "medications") && strchr(".,/()%", c) && c;
+        if (!(isalnum(c) || c == '-' || c == ' ' || c == '\'' || med_punct))
             return kc_error_set(err, KC_EINVAL, "screening input: %s[%d] '%s' has a bad character",
                                 field, idx, s);
         dst[i] = (char)tolower(c);
-        if (dst[i] == ' ' || dst[i] == '\'') dst[i] = '-';
+        if (dst[i] == ' ' || dst[i] == '\'' || med_punct) dst[i] = '-';
     }
     dst[n] = '\0';
     return KC_OK;

@@ -128,6 +128,31 @@ static void clinic_may_tighten_never_relax(void **state)
     }
 }
 
+/* Issue 14: "the interaction check misses 'clonazepam 1 mg bid'".  A medication line as
+ * prescribed (dose, form, frequency, brand) is matched by its drug name: the benzodiazepine
+ * caution of the SPRAVATO REMS Patient Monitoring Form (concomitant benzodiazepines). */
+static void free_text_medications(void **state)
+{
+    (void)state;
+    static const char *const lines[] = {"clonazepam 1 mg bid", "Clonazepam 0.5 mg b.i.d.",
+                                        "Klonopin (1 mg) at night", "alprazolam XR 2mg daily",
+                                        "lorazepam 1mg PO PRN"};
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        char extra[160];
+        struct screen_result r;
+        struct kc_error err = {0};
+        snprintf(extra, sizeof extra, "\"medications\": [\"%s\"]", lines[i]);
+        if (run(extra, ESK, &r, &err)) fail_msg("%s: %s", lines[i], err.msg);
+        const struct screen_finding *f = find(&r, "ddi-benzodiazepine");
+        if (!f) fail_msg("'%s' not recognised as a benzodiazepine", lines[i]);
+        assert_null(find(&r, "ddi-unknown"));
+    }
+    assert_int_equal(screen_drug_class_of("st-john-s-wort-300-mg", 0), SCREEN_DC_CYP_INDUCER);
+    assert_int_equal(screen_drug_class_of("adderall-xr-20-mg", 0), SCREEN_DC_STIMULANT);
+    assert_int_equal(screen_drug_class_of("vitamin-d-1000-iu", 0), SCREEN_DC_NONE);
+    assert_int_equal(screen_drug_class_of("mg", 0), SCREEN_DC_NONE);
+}
+
 /* Label: baseline BP > 140/90 -> weigh risk, clinician review (issue example 162/98). */
 static void bp_gate(void **state)
 {
@@ -336,6 +361,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(clinic_may_tighten_never_relax),
+        cmocka_unit_test(free_text_medications),
         cmocka_unit_test(clean_patient_is_eligible),
         cmocka_unit_test(label_vs_consensus),
         cmocka_unit_test(bp_gate),
