@@ -12,8 +12,12 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: ketaclinic dose --route iv|im|sc|oral|sl|nasal [options] [--format table|json]\n"
-            "  --weight KG --height CM --sex male|female --basis actual|ideal|adjusted\n"
+            "usage: ketaclinic dose --route iv|im|sc|oral|sl|nasal|in [options] [--format table|json]\n"
+            "  (nasal = esketamine devices; in = racemic ketamine intranasal)\n"
+            "  --weight KG --height CM --sex male|female --basis auto|actual|ideal|adjusted\n"
+            "  (auto, the default: ideal body weight from BMI 30, actual below)\n"
+            "  --indication depression|mdsi|crps (MDSI: 84 mg esketamine from day 1; CRPS: IV up\n"
+            "  to 4 h by mg/kg/h)\n"
             "  --mg-per-kg X | --mg X [--salt: X is mg of the hydrochloride]\n"
             "  --over DURATION (IV, e.g. 40min)  --bag 50mg/100mL | --conc 10mg/mL\n"
             "  --age YEARS --first-dose (nasal esketamine)  --override-reason TEXT\n"
@@ -183,7 +187,7 @@ int cmd_dose(int argc, char **argv)
         {"first-dose", 0, 0, 0, {0}}, {"override-reason", 1, 0, 0, {0}},
         {"titrate", 0, 0, 0, {0}},  {"start", 1, 0, 0, {0}},      {"step", 1, 0, 0, {0}},
         {"ceiling", 1, 0, 0, {0}},  {"protocol", 1, 0, 0, {0}},   {"format", 1, 0, 0, {0}},
-        {"help", 0, 0, 0, {0}}};
+        {"help", 0, 0, 0, {0}},     {"indication", 1, 0, 0, {0}}};
     const size_t nopts = sizeof opts / sizeof opts[0];
     enum cli_format fmt;
     struct protocol p;
@@ -199,7 +203,7 @@ int cmd_dose(int argc, char **argv)
     }
     if (cli_format_parse(cli_get(opts, nopts, "format"), 1u | 4u, &fmt, &err)) return cli_fail(&err);
     if (!cli_get(opts, nopts, "route")) {
-        kc_error_set(&err, KC_EINVAL, "dose: --route is required (iv, im, sc, oral, sl, nasal)");
+        kc_error_set(&err, KC_EINVAL, "dose: --route is required (iv, im, sc, oral, sl, nasal, in)");
         return cli_fail(&err);
     }
     if (dose_route_parse(cli_get(opts, nopts, "route"), &q.route, &err) ||
@@ -219,6 +223,8 @@ int cmd_dose(int argc, char **argv)
         }
     }
     if ((s = cli_get(opts, nopts, "basis")) && dose_basis_parse(s, &q.basis, &err))
+        return cli_fail(&err);
+    if ((s = cli_get(opts, nopts, "indication")) && dose_indication_parse(s, &q.indication, &err))
         return cli_fail(&err);
     if ((s = cli_get(opts, nopts, "over")) &&
         kc_quantity_parse_as(s, KC_DIM_TIME, &q.duration_min, &err)) {

@@ -153,9 +153,11 @@ int course_plan_make(const struct protocol *p, enum course_kind kind, long start
         }
     }
     if (kind == COURSE_SPRAVATO_TRD) {
+        /* EU/HK: 28 mg from 65 y; the US label has no age-specific start (esk.label_region) */
         int older = k->age_years > 0 &&
-                    k->age_years >= protocol_use(p, "esk.older_age_years", &c.trace);
-        c.s[0].dose = older ? "28 mg (day 1, age >= 65; HK/EU label)" : "56 mg (day 1)";
+                    k->age_years >= protocol_use(p, "esk.older_age_years", &c.trace) &&
+                    protocol_use(p, "esk.label_region", &c.trace) >= 1.5;
+        c.s[0].dose = older ? "28 mg (day 1, age >= 65; EU/HK label)" : "56 mg (day 1)";
         (void)protocol_use(p, older ? "esk.first_dose_mg_older" : "esk.first_dose_mg", &c.trace);
     }
     if (kind == COURSE_IV_INDUCTION) {

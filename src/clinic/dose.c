@@ -9,39 +9,64 @@
 
 #define CM_PER_INCH 2.54
 
-static const char *const route_names[] = {"iv", "im", "sc", "oral", "sl", "nasal"};
-static const char *const basis_names[] = {"actual", "ideal", "adjusted"};
+static const char *const route_names[] = {"iv", "im", "sc", "oral", "sl", "nasal", "in"};
+static const char *const basis_names[] = {"auto", "actual", "ideal", "adjusted"};
+#define N_ROUTES ((int)(sizeof route_names / sizeof route_names[0]))
 
 int dose_route_parse(const char *text, enum dose_route *out, struct kc_error *err)
 {
-    for (int i = 0; text && i < 6; i++)
+    for (int i = 0; text && i < N_ROUTES; i++)
         if (strcmp(text, route_names[i]) == 0) {
             *out = (enum dose_route)i;
             return KC_OK;
         }
-    return kc_error_set(err, KC_EINVAL, "route '%s': expected iv, im, sc, oral, sl or nasal",
-                        text ? text : "");
+    return kc_error_set(err, KC_EINVAL,
+                        "route '%s': expected iv, im, sc, oral, sl, nasal (esketamine) or in "
+                        "(racemic intranasal)", text ? text : "");
 }
 
 const char *dose_route_name(enum dose_route r)
 {
-    return (unsigned)r < 6 ? route_names[r] : "?";
+    return (unsigned)r < (unsigned)N_ROUTES ? route_names[r] : "?";
 }
 
 int dose_basis_parse(const char *text, enum dose_basis *out, struct kc_error *err)
 {
-    for (int i = 0; text && i < 3; i++)
+    for (int i = 0; text && i < 4; i++)
         if (strcmp(text, basis_names[i]) == 0) {
             *out = (enum dose_basis)i;
             return KC_OK;
         }
-    return kc_error_set(err, KC_EINVAL, "weight basis '%s': expected actual, ideal or adjusted",
+    return kc_error_set(err, KC_EINVAL,
+                        "weight basis '%s': expected auto, actual, ideal or adjusted",
                         text ? text : "");
 }
 
 const char *dose_basis_name(enum dose_basis b)
 {
-    return (unsigned)b < 3 ? basis_names[b] : "?";
+    return (unsigned)b < 4 ? basis_names[b] : "?";
+}
+
+int dose_indication_parse(const char *text, enum dose_indication *out, struct kc_error *err)
+{
+    static const struct {
+        const char *name;
+        enum dose_indication i;
+    } t[] = {{"depression", DOSE_IND_DEPRESSION}, {"trd", DOSE_IND_DEPRESSION},
+             {"mdd", DOSE_IND_DEPRESSION},        {"mdsi", DOSE_IND_MDSI},
+             {"crps", DOSE_IND_CRPS},             {"pain", DOSE_IND_CRPS}};
+    for (size_t k = 0; text && k < sizeof t / sizeof t[0]; k++)
+        if (strcmp(text, t[k].name) == 0) {
+            *out = t[k].i;
+            return KC_OK;
+        }
+    return kc_error_set(err, KC_EINVAL, "indication '%s': expected depression, mdsi or crps",
+                        text ? text : "");
+}
+
+const char *dose_indication_name(enum dose_indication i)
+{
+    return i == DOSE_IND_MDSI ? "mdsi" : i == DOSE_IND_CRPS ? "crps" : "depression";
 }
 
 double dose_ibw_devine_kg(double height_cm, enum dose_sex sex)
@@ -78,7 +103,9 @@ int dose_weight_compute(double weight_kg, double height_cm, enum dose_sex sex,
     const char *sexname = sex == DOSE_SEX_MALE ? "male" : "female";
     double base = sex == DOSE_SEX_MALE ? 50.0 : 45.5;
     switch (basis) {
+    case DOSE_BASIS_AUTO:
     case DOSE_BASIS_ACTUAL:
+        w.basis = DOSE_BASIS_ACTUAL;
         w.used_kg = weight_kg;
         snprintf(w.formula, sizeof w.formula, "actual body weight %.1f kg", weight_kg);
         break;
@@ -184,9 +211,15 @@ static int plan_nasal(const struct protocol *p, const struct dose_request *q, st
                             "nasal esketamine refused: age %d below %g (adult indication, "
                             "esk.min_age_years)",
                             q->age_years, min_age);
-    if (mg == 0) mg = protocol_use(p, q->first_dose && q->age_years >= old_age
-                                          ? "esk.first_dose_mg_older"
-                                          : "esk.first_dose_mg",
+    /* The US label has no age-specific start; the EU SmPC (and HK) start at 28 mg from 65: a
+     * region setting (issue 14).  MDSI: 84 mg twice weekly from day 1 (US label, MDSI). */
+    int eu = protocol_use(p, "esk.label_region", &d->trace) >= 1.5;
+    int older = eu && q->age_years >= old_age;
+    int mdsi = q->indication == DOSE_IND_MDSI;
+    const char *first_key = mdsi    ? "esk.first_dose_mdsi_mg"
+                            : older ? "esk.first_dose_mg_older"
+                                    : "esk.first_dose_mg";
+    if (mg == 0) mg = protocol_use(p, q->first_dose || mdsi ? first_key : "esk.first_dose_mg",
                                   &d->trace);
     if (!isfinite(mg) || mg <= 0 || fabs(mg / dev - round(mg / dev)) > 1e-9)
         return kc_error_set(err, KC_EINVAL,
@@ -195,14 +228,15 @@ static int plan_nasal(const struct protocol *p, const struct dose_request *q, st
     int rc = check_limit(p, d, mg, "mg", NULL, "esk.hard_limit_mg", q->override_reason, err);
     if (rc) return rc;
     if (q->first_dose) {
-        double first = protocol_use(p, q->age_years >= old_age ? "esk.first_dose_mg_older"
-                                                                : "esk.first_dose_mg",
-                                    &d->trace);
+        double first = protocol_use(p, first_key, &d->trace);
         if (mg > first)
             return kc_error_set(err, KC_ERANGE,
                                 "nasal esketamine first dose %g mg refused: the course starts at "
-                                "%g mg%s (label: 84 mg only after a 56 mg start)",
-                                mg, first, q->age_years >= old_age ? " at age >= 65" : "");
+                                "%g mg%s (%s)",
+                                mg, first, older ? " at age >= 65 (EU/HK label region)" : "",
+                                mdsi ? "MDSI label: 84 mg from day 1"
+                                     : "TRD label: 84 mg only after a 56 mg start; MDSI courses "
+                                       "start at 84 mg (indication mdsi)");
     }
     d->n_devices = (int)round(mg / dev);
     d->dose_mg_base = mg;
@@ -214,10 +248,87 @@ static int plan_nasal(const struct protocol *p, const struct dose_request *q, st
     note(d, "%d device%s of %g mg (2 sprays each, one per nostril), %g min rest between devices",
          d->n_devices, d->n_devices == 1 ? "" : "s", dev, gap);
     if (q->age_years >= old_age)
-        note(d, "age >= %g: HK/EU labels start at 28 mg; US label wording not checked", old_age);
+        note(d, "age >= %g: %s", old_age,
+             eu ? "the EU/HK labels start TRD at 28 mg (esk.label_region 2)"
+                : "the US label has no age-specific start (esk.label_region 1; EU/HK start at "
+                  "28 mg)");
+    if (mdsi) note(d, "MDSI (US label): 84 mg twice weekly for 4 weeks; may reduce to 56 mg for "
+                      "tolerability; more than 4 weeks not studied");
     note(d, "observe >= %g min after the dose (label); BP before, at ~%g min and before discharge",
          protocol_use(p, "discharge.min_observation_esk_min", &d->trace),
          protocol_use(p, "esk.bp_recheck_min", &d->trace));
+    return KC_OK;
+}
+
+/* The weight basis a request asks for; AUTO becomes ideal (or adjusted, dose.obese_basis) body
+ * weight from BMI iv.ibw_bmi_threshold (30), actual below it (issue 14: the consensus suggests
+ * IBW at BMI >= 30 — Sanacora et al., JAMA Psychiatry 2017, as confirmed by Singh et al., J Clin
+ * Psychiatry 2019; clinical.md s11). */
+static enum dose_basis resolve_basis(const struct protocol *p, const struct dose_request *q,
+                                     struct dose_plan *d)
+{
+    double thr = protocol_use(p, "iv.ibw_bmi_threshold", &d->trace);
+    double bmi = q->height_cm > 0 ? q->weight_kg / ((q->height_cm / 100) * (q->height_cm / 100))
+                                  : NAN;
+    if (q->basis != DOSE_BASIS_AUTO) {
+        if (q->basis == DOSE_BASIS_ACTUAL && isfinite(bmi) && bmi >= thr)
+            note(d, "BMI %.1f >= %g: actual weight was chosen; the consensus suggests ideal body "
+                    "weight (Sanacora 2017; Singh 2019)", bmi, thr);
+        return q->basis;
+    }
+    if (!isfinite(bmi)) {
+        note(d, "height not recorded: the BMI >= %g rule (ideal body weight) could not be "
+                "checked; actual weight used", thr);
+        return DOSE_BASIS_ACTUAL;
+    }
+    if (bmi < thr) return DOSE_BASIS_ACTUAL;
+    if (q->sex != DOSE_SEX_MALE && q->sex != DOSE_SEX_FEMALE) {
+        note(d, "BMI %.1f >= %g but sex not recorded: ideal body weight (Devine) needs it; actual "
+                "weight used", bmi, thr);
+        return DOSE_BASIS_ACTUAL;
+    }
+    int adj = protocol_use(p, "dose.obese_basis", &d->trace) >= 1.5;
+    note(d, "BMI %.1f >= %g: %s body weight by default (Sanacora 2017 consensus; Singh 2019; "
+            "dose.obese_basis)", bmi, thr, adj ? "adjusted" : "ideal");
+    return adj ? DOSE_BASIS_ADJUSTED : DOSE_BASIS_IDEAL;
+}
+
+/* CRPS (issue 14): IV infusions of up to 4 hours dosed by rate — Schwartzman et al., Pain
+ * 2009;147:107 (<= 0.35 mg/kg/h, at most 25 mg/h, 4 h a day for 10 days); ASRA/AAPM/ASA
+ * consensus 2018 (0.35 mg/kg/h over 4 h).  In place of the 100-min depression limit. */
+static int plan_crps_iv(const struct protocol *p, const struct dose_request *q,
+                        struct dose_plan *d, struct kc_error *err)
+{
+    double dmin = protocol_use(p, "iv.min_duration_min", &d->trace);
+    double dmax = protocol_use(p, "crps.max_duration_min", &d->trace);
+    double max_kgh = protocol_use(p, "crps.max_mg_per_kg_per_h", &d->trace);
+    double max_h = protocol_use(p, "crps.max_mg_per_h", &d->trace);
+    if (q->mg_per_kg <= 0)
+        return kc_error_set(err, KC_EINVAL, "CRPS infusions need the prescribed mg/kg for the "
+                                            "session (rate limit %g mg/kg/h, crps.max_mg_per_kg_per_h)",
+                            max_kgh);
+    d->weight_based = 1;
+    d->mg_per_kg = q->mg_per_kg;
+    d->duration_min = q->duration_min > 0 ? q->duration_min : dmax;
+    if (!(d->duration_min >= dmin && d->duration_min <= dmax))
+        return kc_error_set(err, KC_EINVAL, "CRPS infusion over %g min: expected %g-%g min "
+                            "(iv.min_duration_min, crps.max_duration_min)", d->duration_min, dmin,
+                            dmax);
+    d->dose_mg_base = d->mg_per_kg * d->weight.used_kg;
+    double h = d->duration_min / 60.0;
+    if (d->mg_per_kg / h > max_kgh + 1e-9)
+        return kc_error_set(err, KC_ERANGE, "CRPS infusion %.3g mg/kg/h refused: above %g mg/kg/h "
+                            "(crps.max_mg_per_kg_per_h, Schwartzman 2009); no override can "
+                            "exceed it", d->mg_per_kg / h, max_kgh);
+    if (d->dose_mg_base / h > max_h + 1e-9)
+        return kc_error_set(err, KC_ERANGE, "CRPS infusion %.3g mg/h refused: above %g mg/h "
+                            "(crps.max_mg_per_h, Schwartzman 2009); no override can exceed it",
+                            d->dose_mg_base / h, max_h);
+    d->default_max = max_kgh * h;
+    d->hard_limit = max_kgh * h;
+    d->limit_unit = "mg/kg";
+    note(d, "CRPS: %.3g mg/kg/h over %.0f min (Schwartzman 2009: <= 0.35 mg/kg/h, <= 25 mg/h, "
+            "4 h a day)", d->mg_per_kg / h, d->duration_min);
     return KC_OK;
 }
 
@@ -230,24 +341,35 @@ static int plan_racemic(const struct protocol *p, const struct dose_request *q,
                                           "sc.max_default_mg_per_kg"};
     static const char *const hard_key[] = {"iv.hard_limit_mg_per_kg", "im.hard_limit_mg_per_kg",
                                            "sc.hard_limit_mg_per_kg"};
+    /* an absolute ceiling per route, whatever the weight or override (issue 14: 250 kg got
+     * 250 mg IV); product decision: 1 mg/kg at 100 kg */
+    static const char *const hard_mg_key[] = {"iv.hard_limit_mg", "im.hard_limit_mg",
+                                              "sc.hard_limit_mg"};
     double ratio = protocol_use(p, "ketamine.hcl_per_base", &d->trace);
     int rc;
     d->drug = "ketamine (racemic)";
     if (q->weight_kg <= 0)
         return kc_error_set(err, KC_EINVAL, "%s dosing needs the weight (--weight)",
                             dose_route_name(q->route));
-    rc = dose_weight_compute(q->weight_kg, q->height_cm, q->sex, q->basis, &d->weight, err);
-    if (rc) return rc;
     if (q->mg_per_kg < 0 || q->fixed_mg < 0 || !isfinite(q->mg_per_kg) || !isfinite(q->fixed_mg))
         return kc_error_set(err, KC_EINVAL, "dose must be a positive number");
     if (q->mg_per_kg > 0 && q->fixed_mg > 0)
         return kc_error_set(err, KC_EINVAL, "give either mg/kg or a fixed mg dose, not both");
-    double bmi_thr = protocol_use(p, "iv.ibw_bmi_threshold", &d->trace);
-    if (q->basis == DOSE_BASIS_ACTUAL && isfinite(d->weight.bmi) && d->weight.bmi > bmi_thr)
-        note(d, "BMI %.1f > %g: ideal body weight is widely quoted as a consideration (Sanacora "
-                "2017, unverified)", d->weight.bmi, bmi_thr);
+    if (!isfinite(q->weight_kg) || q->weight_kg < 20 || q->weight_kg > 350)
+        return kc_error_set(err, KC_EINVAL, "weight %g kg: expected 20-350 kg", q->weight_kg);
+    rc = dose_weight_compute(q->weight_kg, q->height_cm, q->sex, resolve_basis(p, q, d),
+                             &d->weight, err);
+    if (rc) return rc;
+    int crps = q->indication == DOSE_IND_CRPS && q->route == DOSE_ROUTE_IV;
 
-    if (q->route <= DOSE_ROUTE_SC) {
+    if (crps) {
+        if (q->fixed_mg > 0 || q->amount_is_salt)
+            return kc_error_set(err, KC_EINVAL, "CRPS infusions are mg/kg of base");
+        if ((rc = plan_crps_iv(p, q, d, err))) return rc;
+        rc = check_limit(p, d, d->dose_mg_base, "mg", NULL, "iv.hard_limit_mg",
+                         q->override_reason, err);
+        if (rc) return rc;
+    } else if (q->route <= DOSE_ROUTE_SC) {
         if (q->fixed_mg > 0)
             return kc_error_set(err, KC_EINVAL, "%s dosing is in mg/kg (--mg-per-kg)",
                                 dose_route_name(q->route));
@@ -261,6 +383,9 @@ static int plan_racemic(const struct protocol *p, const struct dose_request *q,
                          q->override_reason, err);
         if (rc) return rc;
         d->dose_mg_base = d->mg_per_kg * d->weight.used_kg;
+        rc = check_limit(p, d, d->dose_mg_base, "mg", NULL, hard_mg_key[q->route],
+                         q->override_reason, err);
+        if (rc) return rc;
         if (q->route == DOSE_ROUTE_IV) {
             double lo = protocol_use(p, "iv.min_mg_per_kg", &d->trace);
             if (d->mg_per_kg < lo)
@@ -268,47 +393,58 @@ static int plan_racemic(const struct protocol *p, const struct dose_request *q,
                      d->mg_per_kg, lo);
         }
     } else {
-        int oral = q->route == DOSE_ROUTE_ORAL;
+        /* fixed-amount routes.  Both the per-kg and the absolute hard limits apply; the
+         * default maximum is per-kg for oral (Andrade) and absolute for SL (Hull 2022) and
+         * intranasal.  SL and intranasal limits are their own: times their bioavailability
+         * they never reach more systemic drug than the IV hard limits (protocol consistency
+         * rules; issue 14: SL borrowed the oral 7 mg/kg). */
+        static const struct {
+            enum dose_route route;
+            const char *start, *f, *max_kg, *hard_kg, *max_mg, *hard_mg, *name;
+            int mg_first;
+        } fr[] = {
+            {DOSE_ROUTE_ORAL, "oral.start_mg", "oral.bioavailability_pct",
+             "oral.max_default_mg_per_kg", "oral.hard_limit_mg_per_kg", NULL,
+             "oral.hard_limit_mg", "oral", 1},
+            {DOSE_ROUTE_SL, "sl.default_mg", "sl.bioavailability_pct", NULL,
+             "sl.hard_limit_mg_per_kg", "sl.max_default_mg", "sl.hard_limit_mg", "SL", 0},
+            {DOSE_ROUTE_NASAL_RAC, "in.default_mg", "in.bioavailability_pct", NULL,
+             "in.hard_limit_mg_per_kg", "in.max_default_mg", "in.hard_limit_mg", "intranasal",
+             0},
+        };
+        size_t k = 0;
+        while (k + 1 < sizeof fr / sizeof fr[0] && fr[k].route != q->route) k++;
+        if (fr[k].route != q->route) return kc_error_set(err, KC_EINVAL, "unknown route");
         double base_mg;
         if (q->mg_per_kg > 0) {
             d->weight_based = 1;
             base_mg = q->mg_per_kg * d->weight.used_kg;
         } else {
-            base_mg = q->fixed_mg > 0 ? q->fixed_mg
-                                      : protocol_use(p, oral ? "oral.start_mg" : "sl.default_mg",
-                                                     &d->trace);
+            base_mg = q->fixed_mg > 0 ? q->fixed_mg : protocol_use(p, fr[k].start, &d->trace);
             if (q->amount_is_salt) base_mg /= ratio;
         }
         d->dose_mg_base = base_mg;
         d->mg_per_kg = base_mg / d->weight.used_kg;
-        /* both the absolute and the per-kg hard limits apply; the default maximum is per-kg for
-         * oral (Andrade) and absolute for SL (Hull 2022) */
-        if (oral) {
-            rc = check_limit(p, d, base_mg, "mg", NULL, "oral.hard_limit_mg", q->override_reason,
+        if (fr[k].mg_first) {
+            rc = check_limit(p, d, base_mg, "mg", fr[k].max_mg, fr[k].hard_mg, q->override_reason,
                              err);
             if (!rc)
-                rc = check_limit(p, d, d->mg_per_kg, "mg/kg", "oral.max_default_mg_per_kg",
-                                 "oral.hard_limit_mg_per_kg", q->override_reason, err);
+                rc = check_limit(p, d, d->mg_per_kg, "mg/kg", fr[k].max_kg, fr[k].hard_kg,
+                                 q->override_reason, err);
         } else {
-            rc = check_limit(p, d, d->mg_per_kg, "mg/kg", NULL, "sl.hard_limit_mg_per_kg",
+            rc = check_limit(p, d, d->mg_per_kg, "mg/kg", fr[k].max_kg, fr[k].hard_kg,
                              q->override_reason, err);
             if (!rc)
-                rc = check_limit(p, d, base_mg, "mg", "sl.max_default_mg", "sl.hard_limit_mg",
+                rc = check_limit(p, d, base_mg, "mg", fr[k].max_mg, fr[k].hard_mg,
                                  q->override_reason, err);
         }
         if (rc) return rc;
-        note(d, "bioavailability ~%g%% (%s): %.0f mg %s ~ %.0f mg reaching the circulation",
-             protocol_use(p, oral ? "oral.bioavailability_pct" : "sl.bioavailability_pct",
-                          &d->trace),
-             oral ? "oral.bioavailability_pct" : "sl.bioavailability_pct", base_mg,
-             oral ? "oral" : "SL",
-             base_mg *
-                 protocol_use(p, oral ? "oral.bioavailability_pct" : "sl.bioavailability_pct",
-                              NULL) /
-                 100.0);
+        double f = protocol_use(p, fr[k].f, &d->trace);
+        note(d, "bioavailability ~%g%% (%s): %.0f mg %s ~ %.0f mg reaching the circulation", f,
+             fr[k].f, base_mg, fr[k].name, base_mg * f / 100.0);
     }
     d->dose_mg_salt = d->dose_mg_base * ratio;
-    if (q->route == DOSE_ROUTE_IV) {
+    if (q->route == DOSE_ROUTE_IV && !crps) {
         double dmin = protocol_use(p, "iv.min_duration_min", &d->trace);
         double dmx = protocol_use(p, "iv.max_duration_min", &d->trace);
         d->duration_min = q->duration_min > 0 ? q->duration_min
@@ -316,12 +452,13 @@ static int plan_racemic(const struct protocol *p, const struct dose_request *q,
         if (!(d->duration_min >= dmin && d->duration_min <= dmx))
             return kc_error_set(err, KC_EINVAL,
                                 "IV infusion over %g min: expected %g-%g min (iv.min_duration_min, "
-                                "iv.max_duration_min)",
+                                "iv.max_duration_min; a CRPS indication allows up to "
+                                "crps.max_duration_min)",
                                 d->duration_min, dmin, dmx);
-        d->rate_mg_per_min = d->dose_mg_base / d->duration_min;
-    } else if (q->duration_min > 0) {
+    } else if (q->route != DOSE_ROUTE_IV && q->duration_min > 0) {
         return kc_error_set(err, KC_EINVAL, "--over applies to IV infusions only");
     }
+    if (q->route == DOSE_ROUTE_IV) d->rate_mg_per_min = d->dose_mg_base / d->duration_min;
     if (q->conc_mg_per_ml > 0) {
         d->volume_ml = d->dose_mg_base / q->conc_mg_per_ml;
         if (q->container_ml > 0 && d->volume_ml > q->container_ml * (1 + 1e-9))
@@ -370,7 +507,7 @@ int dose_plan_compute(const struct protocol *p, const struct dose_request *q,
         }
         rc = plan_nasal(p, q, &d, err);
         if (!rc && q->weight_kg > 0) d.mg_per_kg = d.dose_mg_base / d.weight.used_kg;
-    } else if ((unsigned)q->route <= DOSE_ROUTE_SL) {
+    } else if ((unsigned)q->route <= DOSE_ROUTE_SL || q->route == DOSE_ROUTE_NASAL_RAC) {
         rc = plan_racemic(p, q, &d, err);
     } else {
         rc = kc_error_set(err, KC_EINVAL, "unknown route");

@@ -16,15 +16,25 @@ enum dose_route {
     DOSE_ROUTE_ORAL,
     DOSE_ROUTE_SL,
     DOSE_ROUTE_NASAL_ESK, /* esketamine (SPRAVATO) nasal devices */
+    DOSE_ROUTE_NASAL_RAC, /* racemic ketamine intranasal ("in"; Lapidus 2014) */
 };
-enum dose_basis { DOSE_BASIS_ACTUAL, DOSE_BASIS_IDEAL, DOSE_BASIS_ADJUSTED };
+/* AUTO (the default): ideal body weight at BMI >= iv.ibw_bmi_threshold (dose.obese_basis picks
+ * ideal or adjusted), actual otherwise — Sanacora 2017 consensus as confirmed by Singh 2019. */
+enum dose_basis { DOSE_BASIS_AUTO, DOSE_BASIS_ACTUAL, DOSE_BASIS_IDEAL, DOSE_BASIS_ADJUSTED };
+/* What the dose treats: the limits differ (MDSI: 84 mg esketamine from day 1, label; CRPS:
+ * 4-hour IV infusions by mg/kg/h, Schwartzman 2009). */
+enum dose_indication { DOSE_IND_DEPRESSION, DOSE_IND_MDSI, DOSE_IND_CRPS };
 enum dose_sex { DOSE_SEX_UNKNOWN, DOSE_SEX_MALE, DOSE_SEX_FEMALE };
 
-/* "iv", "im", "sc", "oral", "sl", "nasal" (esketamine); NULL-safe; KC_EINVAL naming the text. */
+/* "iv", "im", "sc", "oral", "sl", "nasal" (esketamine), "in" (racemic intranasal); NULL-safe;
+ * KC_EINVAL naming the text. */
 int dose_route_parse(const char *text, enum dose_route *out, struct kc_error *err);
 const char *dose_route_name(enum dose_route r);
 int dose_basis_parse(const char *text, enum dose_basis *out, struct kc_error *err);
 const char *dose_basis_name(enum dose_basis b);
+/* "depression" (also "trd", "mdd"), "mdsi", "crps" (also "pain"); KC_EINVAL naming the text. */
+int dose_indication_parse(const char *text, enum dose_indication *out, struct kc_error *err);
+const char *dose_indication_name(enum dose_indication i);
 
 /* Devine ideal body weight (Devine, Drug Intell Clin Pharm 1974;8:650):
  * men 50 kg, women 45.5 kg, + 2.3 kg per inch of height above 60 in (152.4 cm).
@@ -44,7 +54,8 @@ struct dose_weight {
 
 /* Computes the weight basis.  weight_kg 20-350; height_cm 100-250 or 0 (unknown); ideal and
  * adjusted need height and sex (KC_EINVAL otherwise).  When actual < ideal, ideal/adjusted
- * fall back to actual (never dose on more than the patient weighs) and the formula says so. */
+ * fall back to actual (never dose on more than the patient weighs) and the formula says so.
+ * AUTO is resolved by dose_plan_compute (it needs the protocol); here it means actual. */
 int dose_weight_compute(double weight_kg, double height_cm, enum dose_sex sex,
                         enum dose_basis basis, struct dose_weight *out, struct kc_error *err);
 
@@ -64,6 +75,7 @@ struct dose_request {
     int age_years;          /* 0 = not given (required for nasal esketamine) */
     int first_dose;         /* nasal esketamine: 1 = first session of the course */
     double t_start_min;     /* when the administration starts, for the PK engine */
+    enum dose_indication indication; /* DEPRESSION (0) unless said */
 };
 
 /* One administration as the PK engine consumes it: amount in mg BASE, starting at t_start_min,

@@ -13,6 +13,7 @@ int dose_pk_doses(const struct dose_plan *d, struct pk_dose *out, unsigned max, 
     case DOSE_ROUTE_ORAL: route = PK_ROUTE_PO; break;
     case DOSE_ROUTE_SL: route = PK_ROUTE_SL; break;
     case DOSE_ROUTE_NASAL_ESK: route = PK_ROUTE_IN; break;
+    case DOSE_ROUTE_NASAL_RAC: route = PK_ROUTE_IN; break;
     default:
         return kc_error_set(err, KC_EUNSUPPORTED, "no PK model for the %s route",
                             dose_route_name(d->route));

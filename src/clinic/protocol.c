@@ -181,6 +181,8 @@ static const struct {
     {"oral.start_mg", "oral.hard_limit_mg", "oral start <= hard limit"},
     {"sl.default_mg", "sl.max_default_mg", "SL default <= default maximum"},
     {"sl.max_default_mg", "sl.hard_limit_mg", "SL default maximum <= hard limit"},
+    {"in.default_mg", "in.max_default_mg", "intranasal default <= default maximum"},
+    {"in.max_default_mg", "in.hard_limit_mg", "intranasal default maximum <= hard limit"},
     {"esk.first_dose_mg", "esk.hard_limit_mg", "esketamine first dose <= hard limit"},
     {"alarm.sbp_sustained_mmhg", "alarm.sbp_single_mmhg", "sustained SBP alarm <= single-reading"},
     {"alarm.dbp_sustained_mmhg", "alarm.dbp_single_mmhg", "sustained DBP alarm <= single-reading"},
@@ -188,8 +190,34 @@ static const struct {
     {"gate.dbp_max_mmhg", "alarm.dbp_sustained_mmhg", "pre-dose DBP gate <= intra-session alarm"},
 };
 
+/* Pairs that must satisfy amount x F / 100 <= limit: a route's hard limit times its
+ * bioavailability never gives more systemic drug than the IV hard limit (issue 14). */
+static const struct {
+    const char *amount, *f_pct, *limit, *why;
+} systemic_rules[] = {
+    {"sl.hard_limit_mg_per_kg", "sl.bioavailability_pct", "iv.hard_limit_mg_per_kg",
+     "SL limit x SL F <= IV limit"},
+    {"sl.hard_limit_mg", "sl.bioavailability_pct", "iv.hard_limit_mg",
+     "SL limit x SL F <= IV limit"},
+    {"in.hard_limit_mg_per_kg", "in.bioavailability_pct", "iv.hard_limit_mg_per_kg",
+     "intranasal limit x F <= IV limit"},
+    {"in.hard_limit_mg", "in.bioavailability_pct", "iv.hard_limit_mg",
+     "intranasal limit x F <= IV limit"},
+};
+
 int protocol_check_consistency(const struct protocol *p, struct kc_error *err)
 {
+    for (size_t i = 0; i < sizeof systemic_rules / sizeof systemic_rules[0]; i++) {
+        double a = protocol_use(p, systemic_rules[i].amount, NULL);
+        double f = protocol_use(p, systemic_rules[i].f_pct, NULL);
+        double lim = protocol_use(p, systemic_rules[i].limit, NULL);
+        if (!(a * f / 100.0 <= lim * (1 + 1e-9)))
+            return kc_error_set(err, KC_ERANGE,
+                                "'%s' = %g x '%s' = %g%% gives %g systemic, above '%s' = %g (%s)",
+                                systemic_rules[i].amount, a, systemic_rules[i].f_pct, f,
+                                a * f / 100.0, systemic_rules[i].limit, lim,
+                                systemic_rules[i].why);
+    }
     for (size_t i = 0; i < sizeof order_rules / sizeof order_rules[0]; i++) {
         double lo = protocol_use(p, order_rules[i].lo, NULL);
         double hi = protocol_use(p, order_rules[i].hi, NULL);

@@ -22,7 +22,14 @@ const struct protocol_entry protocol_table[] = {
     {"iv.min_duration_min", 2, "min", 2, 100, ANDRADE " (session length 2-100 min)", "V"},
     {"iv.max_duration_min", 100, "min", 2, 100, ANDRADE " (session length 2-100 min)", "V"},
     {"iv.ibw_bmi_threshold", 30, "kg/m2", 25, 40,
-     SANACORA " (BMI >30: consider ideal body weight; full text not retrieved)", "?"},
+     SANACORA " suggested ideal body weight at BMI >= 30, as confirmed by Singh et al., J Clin "
+     "Psychiatry 2019 (letter); clinical.md s11", "V"},
+    {"dose.obese_basis", 1, "choice", 1, 2,
+     "at BMI >= iv.ibw_bmi_threshold the default weight basis: 1 = ideal (Sanacora 2017; Singh "
+     "2019), 2 = adjusted (Traynor 1995 formula; clinic choice)", "V/product"},
+    {"iv.hard_limit_mg", 100, "mg", 50, 150,
+     "product decision (issue 14): an absolute IV maximum per session whatever the weight or "
+     "override (1 mg/kg at 100 kg)", "product"},
     /* IM and SC (clinical.md s1d, s1e) */
     {"im.default_mg_per_kg", 0.5, "mg/kg", 0.1, 1.0,
      "Chilukuri, Indian J Psychol Med 2014;36:71 (0.25 or 0.5 mg/kg IM)", "V"},
@@ -30,12 +37,26 @@ const struct protocol_entry protocol_table[] = {
      "Chilukuri, Indian J Psychol Med 2014;36:71 (0.25 or 0.5 mg/kg IM)", "V"},
     {"im.hard_limit_mg_per_kg", 1.0, "mg/kg", 0.5, 1.0,
      "clinic practice 0.5-1 mg/kg IM (clinical.md s1d, unverified)", "?"},
+    {"im.hard_limit_mg", 100, "mg", 50, 150,
+     "product decision (issue 14): absolute IM maximum whatever the weight (1 mg/kg at 100 kg)",
+     "product"},
     {"sc.default_mg_per_kg", 0.5, "mg/kg", 0.1, 1.0,
      "Loo (KADS), Br J Psychiatry 2023;223:533 (fixed 0.5 mg/kg)", "V"},
     {"sc.max_default_mg_per_kg", 0.9, "mg/kg", 0.1, 1.0,
      "Loo (KADS), Br J Psychiatry 2023;223:533 (flexible 0.5-0.9 mg/kg)", "V"},
     {"sc.hard_limit_mg_per_kg", 1.0, "mg/kg", 0.5, 1.0,
      "Glue, J Psychopharmacol 2017;31:1302 (1 mg/kg SC, highest studied)", "V"},
+    {"sc.hard_limit_mg", 100, "mg", 50, 150,
+     "product decision (issue 14): absolute SC maximum whatever the weight (1 mg/kg at 100 kg)",
+     "product"},
+    /* CRPS (issue 14): 4-hour IV infusions by rate instead of the 100-min depression limit */
+    {"crps.max_duration_min", 240, "min", 100, 240,
+     "Schwartzman et al., Pain 2009;147:107 (4 h a day for 10 days); ASRA/AAPM/ASA 2018 "
+     "(0.35 mg/kg/h over 4 h)", "V"},
+    {"crps.max_mg_per_kg_per_h", 0.35, "mg/kg/h", 0.1, 0.35,
+     "Schwartzman et al., Pain 2009;147:107 (<= 0.35 mg/kg/h); ASRA/AAPM/ASA 2018", "V"},
+    {"crps.max_mg_per_h", 25, "mg/h", 5, 25,
+     "Schwartzman et al., Pain 2009;147:107 (at most 25 mg/h)", "V"},
     /* Titration across sessions (clinical.md s1d) */
     {"titration.start_mg_per_kg", 0.1, "mg/kg", 0.05, 0.5, LOO2016 " (start 0.1 mg/kg)", "V"},
     {"titration.step_mg_per_kg", 0.1, "mg/kg", 0.05, 0.2, LOO2016 " (+0.1 mg/kg per session)", "V"},
@@ -58,12 +79,29 @@ const struct protocol_entry protocol_table[] = {
      "Lara, Int J Neuropsychopharmacol 2013 (10 mg, 100 mg/mL, hold 5 min)", "V"},
     {"sl.bioavailability_pct", 30, "%", 20, 40,
      "Yanagihara 2003 (SL F 30%); Rolan 2014 BJCP 77:1011 (29%)", "V"},
-    {"sl.max_default_mg", 300, "mg", 10, 450,
-     "Hull et al., J Affect Disord 2022;314:59 (300-450 mg at-home SL; summary only)", "S"},
-    {"sl.hard_limit_mg", 450, "mg", 10, 450,
-     "Hull et al., J Affect Disord 2022;314:59 (300-450 mg at-home SL; summary only)", "S"},
-    {"sl.hard_limit_mg_per_kg", 7, "mg/kg", 1, 7,
-     ANDRADE_ORAL " (oral range applied to SL; SL not reported separately)", "?"},
+    {"sl.max_default_mg", 300, "mg", 10, 330,
+     "Hull et al., J Affect Disord 2022;314:59 (300-450 mg at-home SL; summary only); at most "
+     "sl.hard_limit_mg", "S"},
+    {"sl.hard_limit_mg", 330, "mg", 10, 330,
+     "product decision (issue 14): x SL F 30% at most the IV absolute limit (100 mg); Hull 2022 "
+     "used 300-450 mg at home", "product"},
+    {"sl.hard_limit_mg_per_kg", 3.3, "mg/kg", 1, 3.3,
+     "product decision (issue 14): x SL F 30% never more systemic drug than the IV hard limit "
+     "1 mg/kg (was the oral 7 mg/kg)", "product"},
+    /* Racemic ketamine intranasal (issue 14) */
+    {"in.default_mg", 43.4, "mg base", 10, 100,
+     "Lapidus et al., Biol Psychiatry 2014;76:970 (50 mg ketamine hydrochloride = 43.4 mg base)",
+     "V"},
+    {"in.bioavailability_pct", 45, "%", 10, 50,
+     "Yanagihara 2003 (~45%, n = 3); 11-17% for 10-50 mg (Pharmacotherapy 2022;42:298)", "V"},
+    {"in.max_default_mg", 100, "mg base", 10, 200,
+     "product decision: twice the Lapidus 2014 dose before a prescriber's override", "product"},
+    {"in.hard_limit_mg", 200, "mg base", 10, 222,
+     "product decision (issue 14): x intranasal F 45% at most the IV absolute limit (100 mg)",
+     "product"},
+    {"in.hard_limit_mg_per_kg", 2.2, "mg/kg", 0.5, 2.2,
+     "product decision (issue 14): x intranasal F 45% never more systemic drug than the IV hard "
+     "limit 1 mg/kg", "product"},
     /* Volumes shown to staff (issue 14: 0.05 mL printed as 0.1 mL is twice the dose) */
     {"dose.volume_display_tolerance_pct", 1, "%", 0.1, 2,
      "product decision: a shown volume may differ from the computed one by at most this, else "
@@ -76,8 +114,15 @@ const struct protocol_entry protocol_table[] = {
     {"esk.device_spacing_min", 5, "min", 5, 15, SPRAVATO " (5 min rest between devices)", "V"},
     {"esk.first_dose_mg", 56, "mg base", 28, 56, SPRAVATO " (TRD day 1: 56 mg)", "V"},
     {"esk.first_dose_mg_older", 28, "mg base", 28, 28,
-     "SPRAVATO HK/EU labels (>=65 y start at 28 mg); US wording not checked", "V/?"},
-    {"esk.older_age_years", 65, "years", 65, 65, "SPRAVATO HK/EU labels (>=65 y)", "V/?"},
+     "SPRAVATO EU SmPC / HK label (>=65 y start at 28 mg); applies when esk.label_region = 2",
+     "V"},
+    {"esk.older_age_years", 65, "years", 65, 65, "SPRAVATO EU SmPC / HK label (>=65 y)", "V"},
+    {"esk.label_region", 1, "choice", 1, 2,
+     "product decision (issue 14): 1 = US label (day 1 56 mg whatever the age; spravatohcp.com "
+     "dosing), 2 = EU SmPC / HK (28 mg from 65 y)", "V/product"},
+    {"esk.first_dose_mdsi_mg", 84, "mg base", 56, 84,
+     SPRAVATO " MDSI section (84 mg twice weekly for 4 weeks from day 1; may reduce to 56 mg)",
+     "V"},
     {"esk.hard_limit_mg", 84, "mg base", 28, 84, SPRAVATO " (56 or 84 mg; 84 = 3 devices)", "V"},
     {"esk.min_age_years", 18, "years", 18, 18, SPRAVATO " (indications in adults)", "V"},
     {"esk.bp_recheck_min", 40, "min", 30, 60, SPRAVATO " (recheck BP ~40 min post-dose)", "V"},

@@ -235,8 +235,10 @@ int screen_evaluate(const struct protocol *p, const struct screen_input *in,
         add(&r, "age", SCREEN_ABSOLUTE, esk ? LABEL " (adults)" : "adult indications (RCTs in adults)",
             "not for treatment in this clinic below the minimum age", "age %d below %.0f",
             in->age_years, min_age);
-    if (esk && in->age_years >= protocol_use(p, "esk.older_age_years", &r.trace))
-        add(&r, "age-older", SCREEN_CAUTION, "SPRAVATO HK/EU labels (US wording not checked)",
+    /* the EU/HK start of 28 mg from 65 is a region setting; the US label has none (issue 14) */
+    if (esk && in->age_years >= protocol_use(p, "esk.older_age_years", &r.trace) &&
+        protocol_use(p, "esk.label_region", &r.trace) >= 1.5)
+        add(&r, "age-older", SCREEN_CAUTION, "SPRAVATO EU SmPC / HK label (esk.label_region 2)",
             "start at 28 mg", "age %d: 65 or older", in->age_years);
     for (size_t i = 0; i < sizeof history_rules / sizeof history_rules[0]; i++) {
         if (!(in->history & (1u << history_rules[i].h))) continue;

@@ -116,7 +116,8 @@ static json_t *eligible_models(enum dose_route route, double weight_kg, int age)
     enum pk_enantiomer want = route == DOSE_ROUTE_NASAL_ESK ? PK_S_KETAMINE : PK_RACEMIC;
     static const enum pk_route map[] = {[DOSE_ROUTE_IV] = PK_ROUTE_IV, [DOSE_ROUTE_IM] = PK_ROUTE_IM,
                                         [DOSE_ROUTE_SC] = PK_ROUTE_COUNT, [DOSE_ROUTE_ORAL] = PK_ROUTE_PO,
-                                        [DOSE_ROUTE_SL] = PK_ROUTE_SL, [DOSE_ROUTE_NASAL_ESK] = PK_ROUTE_IN};
+                                        [DOSE_ROUTE_SL] = PK_ROUTE_SL, [DOSE_ROUTE_NASAL_ESK] = PK_ROUTE_IN,
+                                        [DOSE_ROUTE_NASAL_RAC] = PK_ROUTE_IN};
     enum pk_route pr = map[route];
     for (size_t i = 0; pr != PK_ROUTE_COUNT && i < pk_model_count(); i++) {
         const struct pk_model *m = pk_model_at(i);
@@ -195,7 +196,7 @@ int api_plans_add(struct api_req *r)
     struct kc_error err = {0};
     enum course_kind kind;
     enum dose_route route;
-    enum dose_basis basis = DOSE_BASIS_ACTUAL;
+    enum dose_basis basis = DOSE_BASIS_AUTO; /* IBW from BMI 30 (src/clinic/dose.c) */
     long start;
     struct course_constraints cc = {0};
     const char *field = NULL;
@@ -206,9 +207,9 @@ int api_plans_add(struct api_req *r)
     else if (!bad && basis_s && dose_basis_parse(basis_s, &basis, &err)) field = "basis";
     if (field) bad = api_error(r, 422, field, "%s", err.msg);
     struct store_patient p;
-    double w = 0;
-    if (!bad && store_patient_get(r->st, &r->actor, pid, NULL, &p, &err)) bad = api_from_error(r, &err);
-    if (!bad && store_patient_weight_latest(r->st, &r->actor, pid, &w, &err) && route != DOSE_ROUTE_NASAL_ESK)
+    double w = 0, height = 0; /* latest; the height sets the BMI rule of the weight basis */
+    if (!bad && store_patient_summary(r->st, &r->actor, pid, &p, &w, &height, &err)) bad = api_from_error(r, &err);
+    if (!bad && !(w > 0) && route != DOSE_ROUTE_NASAL_ESK)
         bad = api_error(r, 422, "weight_kg", "record the patient's weight before planning a %s dose", route_s);
     static _Thread_local struct course_plan plan;
     static _Thread_local struct dose_plan dose;
@@ -217,8 +218,12 @@ int api_plans_add(struct api_req *r)
     cc.per_week = (int)per_week;
     cc.age_years = bad ? 0 : api_age_today(r, p.birth_date);
     if (!bad && course_plan_make(&proto, kind, start, &cc, &plan, &err)) bad = api_error(r, 422, NULL, "%s", err.msg);
-    struct dose_request dr = {route, w, 0, DOSE_SEX_UNKNOWN, basis, mgkg, fixed, 0, dur, conc, 0, why,
-                              cc.age_years, 1, 0};
+    struct dose_request dr = {route, w, height, DOSE_SEX_UNKNOWN, basis, mgkg, fixed, 0, dur, conc, 0, why,
+                              cc.age_years, 1, 0, DOSE_IND_DEPRESSION};
+    /* the indication sets the dose rules: MDSI 84 mg from day 1, CRPS 4-hour infusions */
+    if (!bad && kind == COURSE_MDSI) dr.indication = DOSE_IND_MDSI;
+    else if (!bad && cond && dose_indication_parse(cond, &dr.indication, NULL))
+        dr.indication = DOSE_IND_DEPRESSION;
     if (!bad) {
         dr.sex = !strcmp(p.sex, "male") ? DOSE_SEX_MALE : !strcmp(p.sex, "female") ? DOSE_SEX_FEMALE : DOSE_SEX_UNKNOWN;
         if (dose_plan_compute(&proto, &dr, &dose, &err)) bad = api_error(r, 422, "mg_per_kg", "%s", err.msg);

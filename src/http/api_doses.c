@@ -151,7 +151,8 @@ int api_doses_add(struct api_req *r)
     int infusion = plan.route == DOSE_ROUTE_IV && plan.duration_min > 0;
     if (infusion) iso_plus(at, plan.duration_min, end);
     static const char *store_route[] = {[DOSE_ROUTE_IV] = "iv", [DOSE_ROUTE_IM] = "im", [DOSE_ROUTE_SC] = "sc",
-                                        [DOSE_ROUTE_ORAL] = "oral", [DOSE_ROUTE_NASAL_ESK] = "intranasal"};
+                                        [DOSE_ROUTE_ORAL] = "oral", [DOSE_ROUTE_NASAL_ESK] = "intranasal",
+                                        [DOSE_ROUTE_NASAL_RAC] = "intranasal"};
     double volume_ml = plan.volume_ml > 0 ? plan.volume_ml : plan.dose_mg_base / q.conc_mg_per_ml;
     struct store_dose_new d = {
         .session_id = sid,

@@ -133,7 +133,7 @@ static int first_device_of_occasion(const struct pk_indiv *ind, const struct pk_
     const struct pk_pr_params *p = &ind->pr;
     for (size_t j = 0; j < n_doses; j++) {
         const struct pk_dose *o = &doses[j];
-        double mg;
+        double mg = 0.0;
         if (o->route != PK_ROUTE_IN || pk_dose_amount_mg(o, ind->weight_kg, &mg, NULL)) continue;
         long nd = lround(mg / p->device_mg);
         for (long k = 0; k < nd; k++) {

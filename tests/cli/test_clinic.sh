@@ -103,6 +103,17 @@ run_kc "dose above hard limit refused" 2 dose --route iv --weight 92 --mg-per-kg
 expect_err "hard limit named" 'refused: above the hard limit 1 mg/kg \(iv\.hard_limit_mg_per_kg\)'
 expect_one_line_err "refusal is one line"
 run_kc "dose nasal first 84 refused" 2 dose --route nasal --age 40 --first-dose --mg 84
+# SPRAVATO US label, MDSI: 84 mg from day 1 — what `course --plan mdsi` schedules
+run_kc "dose MDSI first 84 allowed" 0 dose --route nasal --age 40 --first-dose --mg 84 --indication mdsi
+expect_out "three devices" '^devices: 3 x 28 mg'
+run_kc "course mdsi schedules 84" 0 course --plan mdsi --start 2027-02-01 --format json
+expect_json "first session 84 mg" "d['sessions'][0]['dose'].startswith('84 mg')" "True"
+# Schwartzman 2009 CRPS: 0.35 mg/kg/h for 4 h (the depression limit is 100 min)
+run_kc "dose CRPS 4-hour infusion" 0 dose --route iv --weight 70 --mg-per-kg 1.4 --over 240min --indication crps
+run_kc "dose 4-hour infusion for depression refused" 2 dose --route iv --weight 70 --mg-per-kg 0.5 --over 240min
+# racemic intranasal (Lapidus 2014: 50 mg hydrochloride)
+run_kc "dose racemic intranasal" 0 dose --route in --weight 70 --mg 50 --salt
+expect_out "racemic" '^ketamine \(racemic\) in'
 # issue 14: volumes at syringe precision (0.01 mL below 1 mL), never rounded to another dose
 run_kc "dose IM 0.35 mL" 0 dose --route im --weight 70 --mg-per-kg 0.5 --conc 100mg/mL
 expect_out "0.35 mL, not 0.3" '^volume: 0\.35 mL$'

@@ -84,8 +84,16 @@ static void spravato_trd_label_dates(void **state)
     for (int i = 0; i < 12; i++) per[c.s[i].week]++;
     for (int w = 1; w <= 4; w++) assert_int_equal(per[w], 2);
     for (int w = 5; w <= 8; w++) assert_int_equal(per[w], 1);
+    /* from 65 y: 56 mg under the US label (no age-specific start), 28 mg under the EU SmPC /
+     * HK label (esk.label_region 2; issue 14) */
     k.age_years = 70;
     assert_int_equal(course_plan_make(&P, COURSE_SPRAVATO_TRD, D("2026-12-01"), &k, &c, &err), 0);
+    assert_string_equal(c.s[0].dose, "56 mg (day 1)");
+    struct protocol eu;
+    protocol_init_default(&eu);
+    assert_int_equal(protocol_apply_override(&eu, "{\"clinic\":\"eu\",\"overrides\":"
+                                                  "{\"esk.label_region\":2}}", &err), 0);
+    assert_int_equal(course_plan_make(&eu, COURSE_SPRAVATO_TRD, D("2026-12-01"), &k, &c, &err), 0);
     assert_non_null(strstr(c.s[0].dose, "28 mg"));
     /* with clinic days Mon/Wed/Fri the first session is the first clinic day on/after start */
     assert_int_equal(course_days_parse("mon,wed,fri", &k.clinic_days, &err), 0);

@@ -97,7 +97,7 @@ static void iv_infusion_rates(void **state)
     close_to(d.dose_mg_base, 40, 1e-9);
     close_to(d.duration_min, 40, 0);
     /* the bag must hold the dose */
-    q = iv(150, 0.75);
+    q = iv(120, 0.75); /* 90 mg: under the 100 mg absolute limit, over the 50 mg bag */
     q.conc_mg_per_ml = 0.5;
     q.container_ml = 100;
     assert_int_equal(dose_plan_compute(&P, &q, &d, &err), KC_EINVAL);
@@ -170,11 +170,20 @@ static void esketamine_label_rules(void **state)
     q = nasal(40, 1, 84);
     assert_int_equal(dose_plan_compute(&P, &q, &d, &err), KC_ERANGE);
     assert_non_null(strstr(err.msg, "84 mg only after a 56 mg start"));
+    /* from 65 y: the US label has no age-specific start (spravatohcp.com dosing: day 1 56 mg);
+     * the EU SmPC / HK label start at 28 mg — esk.label_region (issue 14) */
     q = nasal(70, 1, 0);
     assert_int_equal(dose_plan_compute(&P, &q, &d, &err), 0);
+    close_to(d.dose_mg_base, 56, 0);
+    struct protocol eu;
+    protocol_init_default(&eu);
+    assert_int_equal(protocol_apply_override(&eu, "{\"clinic\":\"eu\",\"overrides\":"
+                                                  "{\"esk.label_region\":2}}", &err), 0);
+    assert_int_equal(dose_plan_compute(&eu, &q, &d, &err), 0);
     close_to(d.dose_mg_base, 28, 0);
     q = nasal(70, 1, 56);
-    assert_int_equal(dose_plan_compute(&P, &q, &d, &err), KC_ERANGE);
+    assert_int_equal(dose_plan_compute(&P, &q, &d, &err), 0);
+    assert_int_equal(dose_plan_compute(&eu, &q, &d, &err), KC_ERANGE);
     q = nasal(17, 0, 56);
     assert_int_equal(dose_plan_compute(&P, &q, &d, &err), KC_ERANGE);
     assert_non_null(strstr(err.msg, "age 17"));
@@ -189,7 +198,8 @@ static void esketamine_label_rules(void **state)
     assert_int_equal(dose_plan_compute(&P, &q, &d, &err), KC_EINVAL);
 }
 
-/* Oral: F ~20% (Andrade); hard limits 300 mg and 7 mg/kg; compounded amounts as HCl salt. */
+/* Oral: F ~20% (Andrade); hard limits 300 mg and 7 mg/kg; compounded amounts as HCl salt.
+ * SL: its own limits, 3.3 mg/kg and 330 mg, so that x F 30% they stay under the IV limits. */
 static void oral_and_sublingual(void **state)
 {
     (void)state;
@@ -224,12 +234,17 @@ static void oral_and_sublingual(void **state)
     q.fixed_mg = 0;
     assert_int_equal(dose_plan_compute(&P, &q, &d, &err), 0);
     close_to(d.dose_mg_base, 10, 0); /* Lara 2013 */
-    q.fixed_mg = 400;
-    assert_int_equal(dose_plan_compute(&P, &q, &d, &err), KC_ERANGE);
+    q.weight_kg = 100;
+    q.fixed_mg = 320;
+    assert_int_equal(dose_plan_compute(&P, &q, &d, &err), KC_ERANGE); /* above 300 by default */
     q.override_reason = "x";
     assert_int_equal(dose_plan_compute(&P, &q, &d, &err), 0);
-    q.weight_kg = 40; /* 400 mg = 10 mg/kg, over the 7 mg/kg SL limit */
+    q.fixed_mg = 400; /* above the 330 mg SL hard limit whatever the override */
     assert_int_equal(dose_plan_compute(&P, &q, &d, &err), KC_ERANGE);
+    q.fixed_mg = 200;
+    q.weight_kg = 40; /* 200 mg = 5 mg/kg, over the 3.3 mg/kg SL limit */
+    assert_int_equal(dose_plan_compute(&P, &q, &d, &err), KC_ERANGE);
+    assert_non_null(strstr(err.msg, "sl.hard_limit_mg_per_kg"));
 }
 
 /* Loo 2016: 0.1 mg/kg, +0.1 per session, to 0.5. */
@@ -291,6 +306,8 @@ static void property_never_over_hard_limit(void **state)
     (void)state;
     static const char *const hard[] = {"iv.hard_limit_mg_per_kg", "im.hard_limit_mg_per_kg",
                                        "sc.hard_limit_mg_per_kg"};
+    static const char *const hard_mg[] = {"iv.hard_limit_mg", "im.hard_limit_mg",
+                                          "sc.hard_limit_mg"};
     int accepted = 0, refused = 0;
     for (int iter = 0; iter < 50000; iter++) {
         struct protocol p;
@@ -308,11 +325,12 @@ static void property_never_over_hard_limit(void **state)
         struct dose_request q;
         struct dose_plan d;
         memset(&q, 0, sizeof q);
-        q.route = (enum dose_route)(urand() * 6);
+        q.route = (enum dose_route)(urand() * 7);
+        q.indication = (enum dose_indication)(urand() * 3);
         q.weight_kg = 20 + urand() * 330;
         q.height_cm = urand() < 0.3 ? 0 : 100 + urand() * 150;
         q.sex = (enum dose_sex)(urand() * 3);
-        q.basis = (enum dose_basis)(urand() * 3);
+        q.basis = (enum dose_basis)(urand() * 4);
         q.age_years = (int)(urand() * 100);
         q.first_dose = urand() < 0.5;
         q.override_reason = urand() < 0.5 ? "random override" : NULL;
@@ -331,8 +349,21 @@ static void property_never_over_hard_limit(void **state)
         case DOSE_ROUTE_IV:
         case DOSE_ROUTE_IM:
         case DOSE_ROUTE_SC:
-            check_key_max(&p, hard[q.route], d.dose_mg_base / d.weight.used_kg);
+            if (q.route == DOSE_ROUTE_IV && q.indication == DOSE_IND_CRPS) {
+                /* CRPS infusions are limited by rate (Schwartzman 2009), not per session */
+                double h = d.duration_min / 60.0;
+                check_key_max(&p, "crps.max_mg_per_kg_per_h", d.mg_per_kg / h);
+                check_key_max(&p, "crps.max_mg_per_h", d.dose_mg_base / h);
+                check_key_max(&p, "crps.max_duration_min", d.duration_min);
+            } else {
+                check_key_max(&p, hard[q.route], d.dose_mg_base / d.weight.used_kg);
+            }
+            check_key_max(&p, hard_mg[q.route], d.dose_mg_base); /* whatever the weight */
             assert_true(d.weight.used_kg <= q.weight_kg + 1e-9);
+            break;
+        case DOSE_ROUTE_NASAL_RAC:
+            check_key_max(&p, "in.hard_limit_mg", d.dose_mg_base);
+            check_key_max(&p, "in.hard_limit_mg_per_kg", d.dose_mg_base / d.weight.used_kg);
             break;
         case DOSE_ROUTE_ORAL:
             check_key_max(&p, "oral.hard_limit_mg", d.dose_mg_base);

@@ -219,6 +219,14 @@ static void esketamine_indication_and_age(void **state)
     assert_int_equal(screen_parse_json(json, &in, &err), 0);
     assert_int_equal(screen_evaluate(&P, &in, &r, &err), 0);
     assert_int_equal(find(&r, "trd-definition")->severity, SCREEN_RELATIVE);
+    /* from 65: no age-specific start in the US label (the default region); the EU SmPC / HK
+     * label start at 28 mg (esk.label_region 2) */
+    assert_null(find(&r, "age-older"));
+    struct protocol eu;
+    protocol_init_default(&eu);
+    assert_int_equal(protocol_apply_override(&eu, "{\"clinic\":\"eu\",\"overrides\":"
+                                                  "{\"esk.label_region\":2}}", &err), 0);
+    assert_int_equal(screen_evaluate(&eu, &in, &r, &err), 0);
     assert_non_null(strstr(find(&r, "age-older")->action, "28 mg"));
     snprintf(in.diagnoses[0], sizeof in.diagnoses[0], "mdsi");
     assert_int_equal(screen_evaluate(&P, &in, &r, &err), 0);

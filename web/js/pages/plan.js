@@ -70,18 +70,18 @@ export async function render(main, { me, params, navigate }) {
   const out = h('div');
   const form = h('form', { class: 'card no-print', 'aria-labelledby': 'np-h' }, h('h2', { id: 'np-h' }, 'New treatment plan'),
     h('div', { class: 'row' },
-      field('Condition', select('condition', [['trd', 'TRD'], ['mdd', 'MDD'], ['mdsi', 'MDSI'], ['ptsd', 'PTSD'], ['ocd', 'OCD'], ['bipolar-depression', 'Bipolar depression']], 'trd')),
+      field('Condition', select('condition', [['trd', 'TRD'], ['mdd', 'MDD'], ['mdsi', 'MDSI'], ['ptsd', 'PTSD'], ['ocd', 'OCD'], ['bipolar-depression', 'Bipolar depression'], ['crps', 'CRPS (4-hour infusions)']], 'trd')),
       field('Protocol', select('protocol', [['iv-induction', 'IV induction'], ['iv-maintenance', 'IV maintenance'], ['spravato-trd', 'SPRAVATO TRD'], ['mdsi', 'SPRAVATO MDSI']], 'iv-induction')),
-      field('Route', select('route', [['iv', 'IV'], ['im', 'IM'], ['nasal', 'Nasal (esketamine)'], ['oral', 'Oral'], ['sl', 'Sublingual']], 'iv')),
+      field('Route', select('route', [['iv', 'IV'], ['im', 'IM'], ['nasal', 'Nasal (esketamine)'], ['oral', 'Oral'], ['sl', 'Sublingual'], ['in', 'Intranasal (racemic)']], 'iv')),
       field('Start date', h('input', { name: 'start_date', type: 'date', value: todayUTC(), required: true })),
       field('Sessions per week', select('per_week', [['3', '3'], ['2', '2']], '3'))),
     h('fieldset', {}, h('legend', {}, 'Clinic days'), h('div', { class: 'row' }, DAYS.map((d, i) => check(d, { value: d, 'data-group': 'days', checked: i < 5 })))),
     h('div', { class: 'row' },
       field('Dose (mg/kg)', h('input', { name: 'mg_per_kg', type: 'number', step: '0.01', value: '0.5' })),
-      field('Fixed dose (mg, nasal/oral)', h('input', { name: 'fixed_mg', type: 'number', step: '1' })),
+      field('Fixed dose (mg, nasal/oral/intranasal)', h('input', { name: 'fixed_mg', type: 'number', step: '1' })),
       field('Infusion (min)', h('input', { name: 'duration_min', type: 'number', value: '40' })),
       field('Concentration (mg/mL)', h('input', { name: 'conc_mg_per_ml', type: 'number', step: '0.01', value: '1' })),
-      field('Weight basis', select('basis', ['actual', 'ideal', 'adjusted'], 'actual')),
+      field('Weight basis', select('basis', [['auto', 'Auto (ideal from BMI 30)'], ['actual', 'Actual'], ['ideal', 'Ideal'], ['adjusted', 'Adjusted']], 'auto')),
       field('Reason for a dose above the default (prescriber)', h('input', { name: 'override_reason', size: 30 }))),
     can(me, 'clinical', 'write') ? h('button', { type: 'submit' }, 'Make plan') : h('p', { class: 'notice' }, 'Only a prescriber makes a plan.'), out);
   onSubmit(form, out, async () => {
