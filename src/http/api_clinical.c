@@ -236,6 +236,9 @@ int api_plans_add(struct api_req *r)
                             course_kind_name(kind), "route", dose_route_name(route), "start_date", start_s, "dose",
                             dose_json(&dose), "schedule", schedule_json(&plan), "pk_models",
                             eligible_models(route, w, cc.age_years), "request", o);
+    /* the indication the dose rules used (MDSI 84 mg from day 1, CRPS 4-hour infusions), so a
+     * dose given under this plan is checked by the same rules */
+    if (doc) json_object_set_new(doc, "indication", json_string(dose_indication_name(dr.indication)));
     char *text = json_dumps(doc, JSON_COMPACT);
     int64_t id = 0;
     int rc = text ? store_plan_add(r->st, &r->actor, pid, cond, dose_route_name(route), course_kind_name(kind), text,

@@ -88,6 +88,15 @@ test('plans: dose with pump rate and the dated course from src/clinic; only a pr
   assert.equal(r.json.error.field, 'protocol');
   r = await as.doc.post(`/api/patients/${pid}/plans`, { ...ivPlan, start_date: '2026-02-30' });
   assert.equal(r.json.error.field, 'start_date');
+  // issue 14: the plan's condition sets the dose rules — CRPS 4-hour infusions by rate
+  // (Schwartzman 2009: 0.35 mg/kg/h, at most 25 mg/h), refused as depression (100-min limit)
+  const crps = { ...ivPlan, condition: 'crps', mg_per_kg: 1.4, duration_min: 240 };
+  r = await as.doc.post(`/api/patients/${pid}/plans`, crps);
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  assert.equal(r.json.indication, 'crps');
+  assert.equal(r.json.dose.duration_min, 240);
+  r = await as.doc.post(`/api/patients/${pid}/plans`, { ...crps, condition: 'trd' });
+  assert.equal(r.status, 422);
   r = await as.doc.post(`/api/patients/${pid}/plans`, { ...ivPlan, mg_per_kg: 5 });
   assert.equal(r.status, 422, 'above the hard limit');
   assert.equal((await as.nurse.post(`/api/patients/${pid}/plans`, ivPlan)).status, 403);
