@@ -12,7 +12,8 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: ketaclinic dose --route iv|im|sc|oral|sl|nasal|in [options] [--format table|json]\n"
+            "usage: ketaclinic dose --route iv|im|sc|oral|sl|nasal|in [options]\n"
+            "  [--format table|json]\n"
             "  (nasal = esketamine devices; in = racemic ketamine intranasal)\n"
             "  --weight KG --height CM --sex male|female --basis auto|actual|ideal|adjusted\n"
             "  (auto, the default: ideal body weight from BMI 30, actual below)\n"
@@ -203,7 +204,8 @@ int cmd_dose(int argc, char **argv)
     }
     if (cli_format_parse(cli_get(opts, nopts, "format"), 1u | 4u, &fmt, &err)) return cli_fail(&err);
     if (!cli_get(opts, nopts, "route")) {
-        kc_error_set(&err, KC_EINVAL, "dose: --route is required (iv, im, sc, oral, sl, nasal, in)");
+        kc_error_set(&err, KC_EINVAL,
+                     "dose: --route is required (iv, im, sc, oral, sl, nasal, in)");
         return cli_fail(&err);
     }
     if (dose_route_parse(cli_get(opts, nopts, "route"), &q.route, &err) ||

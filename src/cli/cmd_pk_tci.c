@@ -21,12 +21,14 @@ static void usage(FILE *f)
             "usage: ketaclinic pk tci --model ID --weight KG --target \"plasma|effect CONC [at T]\"...\n"
             "              [--target \"off at T\"] [--until 60min] [--interval 10s] [--syringe 10mg/mL]\n"
             "              [--max-rate 0.75mg/kg/min] [--max-rate 1200mL/h] [--resolution 0.1mL/h]\n"
-            "              [--pause 20min-25min]... [--cp-cap 2] [--cp-max 1000ng/mL] [--decrement 100ng/mL]\n"
+            "              [--pause 20min-25min]... [--cp-cap 2] [--cp-max 1000ng/mL]\n"
+            "              [--decrement 100ng/mL]\n"
             "              [--ke0 0.652/min | --tpeak 1min] [--replay LOG.csv] [--format table|csv|json]\n"
             "--replay reads a rate log (columns time_min and rate_ml_per_h or rate_mg_per_min) and\n"
             "recomputes what the patient received instead of running the controller.\n"
-            "Effect-site targeting never lets plasma pass --cp-cap x the target (default 2, at most\n"
-            "5) nor --cp-max (default 1000 ng/mL, at most 1200: the anaesthetic range starts there);\n"
+            "Effect-site targeting never lets plasma pass --cp-cap x the target (default 2,\n"
+            "at most 5) nor --cp-max (default 1000 ng/mL, at most 1200: the anaesthetic\n"
+            "range starts there);\n"
             "rows where the cap cut the rate are marked 'c'.\n");
 }
 

@@ -304,9 +304,9 @@ static int plan_crps_iv(const struct protocol *p, const struct dose_request *q,
     double max_kgh = protocol_use(p, "crps.max_mg_per_kg_per_h", &d->trace);
     double max_h = protocol_use(p, "crps.max_mg_per_h", &d->trace);
     if (q->mg_per_kg <= 0)
-        return kc_error_set(err, KC_EINVAL, "CRPS infusions need the prescribed mg/kg for the "
-                                            "session (rate limit %g mg/kg/h, crps.max_mg_per_kg_per_h)",
-                            max_kgh);
+        return kc_error_set(err, KC_EINVAL,
+                            "CRPS infusions need the prescribed mg/kg for the session (rate "
+                            "limit %g mg/kg/h, crps.max_mg_per_kg_per_h)", max_kgh);
     d->weight_based = 1;
     d->mg_per_kg = q->mg_per_kg;
     d->duration_min = q->duration_min > 0 ? q->duration_min : dmax;

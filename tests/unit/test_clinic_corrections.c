@@ -81,8 +81,8 @@ static int plan(const struct protocol *p, struct dose_request q, struct dose_pla
 }
 
 /* SPRAVATO US label, MDSI section (clinical.md s1c and s11, V): 84 mg twice weekly for 4 weeks
- * from day 1, may be reduced to 56 mg for tolerability.  Issue 14: `dose` refused the labelled 84 mg first dose
- * while `course --plan mdsi` scheduled it. */
+ * from day 1, may be reduced to 56 mg for tolerability.  Issue 14: `dose` refused the
+ * labelled 84 mg first dose while `course --plan mdsi` scheduled it. */
 static void mdsi_starts_at_84_mg(void **state)
 {
     (void)state;

@@ -327,7 +327,8 @@ static void disputed_cutoffs_follow_protocol(void **state)
     assert_int_equal(scale_score(&P, scale_find("madrs"), items, 10, &r, &err), 0);
     assert_string_equal(r.band, "moderate");
     int traced = 0; /* the result names the entry it used */
-    for (size_t k = 0; k < r.trace.n; k++) traced |= !strcmp(r.trace.keys[k], "scale.madrs_severe_min");
+    for (size_t k = 0; k < r.trace.n; k++)
+        traced |= !strcmp(r.trace.keys[k], "scale.madrs_severe_min");
     assert_true(traced);
     /* HAM-D17: Zimmerman 2013 by default (24 = severe); ids-qids table on request (24 = severe,
      * 26 = very severe, 16 = moderate) */
