@@ -8,6 +8,7 @@ endif
 FUZZ_CC   ?= clang
 FUZZ_TIME ?= 60
 HL7_FUZZ_SRC := tests/hl7/fuzz_hl7.c src/hl7/parser.c src/hl7/oru.c src/hl7/codes.c \
+                src/hl7/hl7_time.c \
                 src/hl7/ack.c src/hl7/mllp.c src/clinic/plausibility.c src/base/error.c \
                 src/base/kctime.c
 HL7_FUZZ_BIN := $(BUILD)/fuzz/fuzz_hl7

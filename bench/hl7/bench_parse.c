@@ -53,7 +53,11 @@ int main(int argc, char **argv)
                     }
                     if (mode == 2) {
                         enum hl7_nak nak;
-                        if (hl7_oru_read(&msg, "2026-11-23T10:00:00.000Z", &oru, &nak, NULL, NULL))
+                        static struct hl7_zone utc;
+                        if (!utc.set) hl7_zone_load("UTC", &utc, NULL);
+                        struct hl7_read_options ro = {"2026-11-23T10:00:00.000Z", NULL, &utc, NULL,
+                                                      NULL};
+                        if (hl7_oru_read(&msg, &ro, &oru, &nak, NULL, NULL))
                             return 3;
                         nobs += (long)oru.nobs;
                     }

@@ -16,6 +16,7 @@ int cmd_serve(int argc, char **argv)
         {"timeout", 1, 0, 0, {0}},   {"ready-file", 1, 0, 0, {0}}, {"web-root", 1, 0, 0, {0}},
         {"hl7-listen", 1, 0, 0, {0}}, {"protocol", 1, 0, 0, {0}}, {"help", 0, 0, 0, {0}},
         {"time-zone", 1, 0, 0, {0}},
+        {"hl7-config", 1, 0, 0, {0}},
     };
     size_t n = sizeof opts / sizeof opts[0];
     if (cli_parse(argc, argv, opts, n, NULL, 0, NULL, &err)) return cli_fail(&err);
@@ -24,6 +25,7 @@ int cmd_serve(int argc, char **argv)
                "       [--tls-cert FILE --tls-key FILE] [--threads 16] [--max-body 1048576]\n"
                "       [--max-connections 256] [--timeout 30] [--audit-key FILE] [--ready-file FILE]\n"
                "       [--hl7-listen 127.0.0.1:2575]  (HL7 v2 MLLP from bedside monitors; off unless given)\n"
+               "       [--hl7-config FILE]  (MRN identifier, time zones, device/bed mapping, allowlist)\n"
                "       [--protocol FILE]  (the clinic's protocol overrides; see `ketaclinic protocol`)\n"
                "       [--time-zone America/New_York]  (the clinic's tzdata zone for local dates;\n"
                "                                        default UTC)\n");
@@ -39,6 +41,7 @@ int cmd_serve(int argc, char **argv)
     o.ready_file = cli_get(opts, n, "ready-file");
     o.web_root = cli_get(opts, n, "web-root");
     o.hl7_listen = cli_get(opts, n, "hl7-listen");
+    o.hl7_config = cli_get(opts, n, "hl7-config");
     o.protocol_path = cli_get(opts, n, "protocol");
     o.time_zone = cli_get(opts, n, "time-zone");
     long v;

@@ -73,6 +73,13 @@ size_t hl7_ack_build(const struct hl7_message *m, const char *code, int hl7_erro
                      const char *text, const char *now_dtm, unsigned long seq, char *out,
                      size_t cap)
 {
+    return hl7_ack_build_errs(m, code, hl7_error, text, NULL, 0, now_dtm, seq, out, cap);
+}
+
+size_t hl7_ack_build_errs(const struct hl7_message *m, const char *code, int hl7_error,
+                          const char *text, const struct hl7_ack_err *errs, size_t nerrs,
+                          const char *now_dtm, unsigned long seq, char *out, size_t cap)
+{
     const struct hl7_delims *d = &dflt, *from = m ? &m->d : &dflt;
     struct out o = {out, cap, 0, cap == 0};
 #define slice(o, v) slice_from(o, v, from)
@@ -115,6 +122,26 @@ size_t hl7_ack_build(const struct hl7_message *m, const char *code, int hl7_erro
         for (int i = 0; i < 4; i++) putc_(&o, f);
         puts_(&o, esc);
         putc_(&o, '\r');
+    }
+    for (size_t i = 0; i < nerrs && !o.full; i++) {
+        size_t mark = o.n;
+        char loc[40], num[8], e2[400];
+        snprintf(loc, sizeof loc, "OBX%c%u%c%d", c, errs[i].seq, c, errs[i].field);
+        snprintf(num, sizeof num, "%d", errs[i].code);
+        if (hl7_escape(errs[i].text ? errs[i].text : "", d, e2, sizeof e2, NULL, NULL))
+            e2[0] = '\0';
+        puts_(&o, "ERR"), putc_(&o, f), putc_(&o, f), puts_(&o, loc), putc_(&o, f);
+        puts_(&o, num), putc_(&o, c), puts_(&o, err_name(errs[i].code)), putc_(&o, c);
+        puts_(&o, "HL70357"), putc_(&o, f), puts_(&o, "E");
+        for (int k = 0; k < 4; k++) putc_(&o, f);
+        puts_(&o, e2);
+        putc_(&o, '\r');
+        if (o.full) { /* leave this ERR out, keep what was built */
+            o.full = 0;
+            o.n = mark;
+            out[mark] = '\0';
+            break;
+        }
     }
     return o.full ? 0 : o.n;
 #undef slice

@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 
+#include "hl7/config.h"
 #include "hl7/oru.h"
 #include "store/store.h"
 
@@ -12,8 +13,12 @@
 struct hl7_job {
     struct store_hl7_msg m;
     struct hl7_oru oru;
-    const char *pids[HL7_MAX_PIDS];
-    struct store_vital vit[HL7_MAX_OBS];
+    struct store_hl7_group groups[HL7_MAX_GROUPS];
+    const char *ids[HL7_MAX_GROUPS][HL7_MAX_PIDS];
+    char chair[HL7_MAX_GROUPS][64];
+    char conflict[HL7_MAX_GROUPS][200];
+    struct store_hl7_reading rd[HL7_MAX_OBS];
+    char note[240];
     char received_at[32];
     char reason[KC_ERROR_MSG_MAX];
     char *raw;               /* NUL-terminated copy of the message (owned) */
@@ -42,6 +47,13 @@ int hl7__writer_start(struct hl7_writer *w, const char *db_url, const char *audi
 void hl7__writer_submit(struct hl7_writer *w, struct hl7_job *first, struct hl7_job *last);
 /* Files what is queued, then stops the thread and closes the store. */
 void hl7__writer_stop(struct hl7_writer *w);
+
+struct hl7_listener;
+/* The listener's configuration (read-only while it runs). */
+const struct hl7_config *hl7__listener_config(const struct hl7_listener *l);
+/* One MLLP frame from peer (its IPv4 address as text) in, one framed reply out (malloc'd). */
+int hl7__conn_frame(struct hl7_listener *l, const char *peer, const char *frame, size_t n,
+                    int oversize, struct hl7_writer *w, char **reply, size_t *reply_n);
 
 /* Now as UTC RFC 3339 with milliseconds, and as an HL7 DTM with offset (+0000). */
 void hl7__now(char rfc[32], char dtm[32]);

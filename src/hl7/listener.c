@@ -23,6 +23,8 @@
 struct conn {
     struct hl7_listener *l;
     int fd;
+    unsigned addr;       /* peer IPv4, network order */
+    char peer[INET_ADDRSTRLEN];
     pthread_t thread;
     atomic_int finished;
     struct conn *next;
@@ -38,9 +40,16 @@ struct hl7_listener {
     struct conn *conns;
     unsigned nconn;
     struct hl7_writer w;
+    struct hl7_config cfg;
+    atomic_ulong refused_addr, refused_full;
 };
 
-int hl7__conn_serve(struct hl7_listener *l, int fd); /* below */
+const struct hl7_config *hl7__listener_config(const struct hl7_listener *l)
+{
+    return &l->cfg;
+}
+
+static int conn_serve(struct conn *c); /* below */
 
 static int parse_addr(const char *text, struct sockaddr_in *sa, struct kc_error *err)
 {
@@ -67,7 +76,7 @@ static int parse_addr(const char *text, struct sockaddr_in *sa, struct kc_error 
 static void *conn_main(void *arg)
 {
     struct conn *c = arg;
-    hl7__conn_serve(c->l, c->fd);
+    conn_serve(c);
     close(c->fd);
     atomic_store(&c->finished, 1);
     return NULL;
@@ -102,20 +111,34 @@ static void *accept_main(void *arg)
         int r = poll(&p, 1, 200);
         reap(l, 0);
         if (r <= 0) continue;
-        int fd = accept(l->fd, NULL, NULL);
+        struct sockaddr_in peer;
+        socklen_t pl = sizeof peer;
+        int fd = accept(l->fd, (struct sockaddr *)&peer, &pl);
         if (fd < 0) continue;
+        /* the allowlist first: a host not on it never gets a thread or a byte read */
+        if (!hl7_config_allowed(&l->cfg, peer.sin_addr.s_addr)) {
+            atomic_fetch_add(&l->refused_addr, 1);
+            close(fd);
+            continue;
+        }
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         pthread_mutex_lock(&l->mu);
-        int full = l->nconn >= l->opt.max_connections;
+        unsigned same = 0;
+        for (struct conn *o = l->conns; o; o = o->next)
+            same += !atomic_load(&o->finished) && o->addr == peer.sin_addr.s_addr;
+        int full = l->nconn >= l->opt.max_connections || same >= l->cfg.max_per_address;
         pthread_mutex_unlock(&l->mu);
         struct conn *c = full ? NULL : calloc(1, sizeof *c);
         if (!c) {
+            if (full) atomic_fetch_add(&l->refused_full, 1);
             close(fd);
             continue;
         }
         c->l = l;
         c->fd = fd;
+        c->addr = peer.sin_addr.s_addr;
+        inet_ntop(AF_INET, &peer.sin_addr, c->peer, sizeof c->peer);
         pthread_attr_t at; /* 2 MiB: a thread per monitor, hundreds of them */
         pthread_attr_init(&at);
         pthread_attr_setstacksize(&at, 2u << 20);
@@ -146,7 +169,11 @@ int hl7_listener_start(const struct hl7_listener_options *opt, struct hl7_listen
     struct hl7_listener *l = calloc(1, sizeof *l);
     if (!l) return kc_error_set(err, KC_ENOMEM, "out of memory");
     l->opt = *opt;
-    if (!l->opt.max_connections) l->opt.max_connections = 256;
+    if ((rc = hl7_config_load(opt->config_path, &l->cfg, err))) {
+        free(l);
+        return rc;
+    }
+    if (!l->opt.max_connections) l->opt.max_connections = l->cfg.max_connections;
     if (!l->opt.max_message) l->opt.max_message = HL7_MAX_MESSAGE;
     if (!l->opt.frame_timeout_s) l->opt.frame_timeout_s = 60;
     pthread_mutex_init(&l->mu, NULL);
@@ -176,6 +203,7 @@ int hl7_listener_start(const struct hl7_listener_options *opt, struct hl7_listen
 fail:
     if (l->fd >= 0) close(l->fd);
     pthread_mutex_destroy(&l->mu);
+    hl7_config_free(&l->cfg);
     free(l);
     return rc;
 }
@@ -194,6 +222,7 @@ void hl7_listener_stop(struct hl7_listener *l)
     reap(l, 1); /* connection threads see stop, finish what the writer holds, and end */
     hl7__writer_stop(&l->w);
     pthread_mutex_destroy(&l->mu);
+    hl7_config_free(&l->cfg);
     free(l);
 }
 
@@ -211,24 +240,29 @@ static int send_all(int fd, const char *p, size_t n)
     return 0;
 }
 
-int hl7__conn_frame(struct hl7_listener *l, const char *frame, size_t n, int oversize,
-                    struct hl7_writer *w, char **reply, size_t *reply_n);
-
-int hl7__conn_serve(struct hl7_listener *l, int fd)
+/* Serves one monitor connection until it closes, stops, or idles: a frame left unfinished for
+ * frame_timeout_s, or nothing at all for the configuration's idle_timeout_s, drops it (a monitor
+ * that is still there reconnects; a socket left open by anyone else stops holding a slot). */
+static int conn_serve(struct conn *c)
 {
+    struct hl7_listener *l = c->l;
+    int fd = c->fd;
     struct mllp_reader r;
     if (mllp_init(&r, l->opt.max_message, NULL)) return -1;
-    time_t frame_started = 0;
+    time_t frame_started = 0, last = time(NULL);
     for (;;) {
         struct pollfd p = {fd, POLLIN, 0};
         int pr = poll(&p, 1, 200);
         if (atomic_load(&l->stop)) break; /* a partial frame is dropped unanswered */
         if (pr < 0 && errno != EINTR) break;
         if (pr <= 0) {
-            if (mllp_partial(&r) && time(NULL) - frame_started > (time_t)l->opt.frame_timeout_s)
+            time_t now = time(NULL);
+            if (mllp_partial(&r) && now - frame_started > (time_t)l->opt.frame_timeout_s)
                 break;
+            if (now - last > (time_t)l->cfg.idle_timeout_s) break;
             continue;
         }
+        last = time(NULL);
         char *at;
         size_t room = mllp_room(&r, &at);
         ssize_t k = recv(fd, at, room, 0);
@@ -242,7 +276,7 @@ int hl7__conn_serve(struct hl7_listener *l, int fd)
         while ((ev = mllp_next(&r, &f, &fn)) != MLLP_NONE) {
             char *reply = NULL;
             size_t reply_n = 0;
-            hl7__conn_frame(l, f, fn, ev == MLLP_OVERSIZE, &l->w, &reply, &reply_n);
+            hl7__conn_frame(l, c->peer, f, fn, ev == MLLP_OVERSIZE, &l->w, &reply, &reply_n);
             int bad = reply && send_all(fd, reply, reply_n);
             free(reply);
             if (bad) goto out;

@@ -15,7 +15,9 @@ struct hl7_listener_options {
     const char *listen;         /* "HOST:PORT" (IPv4; port 0 = any free port) */
     const char *db_url;         /* store URL (NULL: store default) */
     const char *audit_key;      /* audit key file (NULL: store default) */
-    unsigned max_connections;   /* open connections (default 256); more are closed at once */
+    const char *config_path;    /* --hl7-config FILE (config.h); NULL = defaults */
+    unsigned max_connections;   /* open connections (0 = the configuration's, default 256); more
+                                   are closed at once */
     size_t max_message;         /* bytes of one frame (default HL7_MAX_MESSAGE) -> AR */
     unsigned frame_timeout_s;   /* a frame begun and not finished for this long: the connection
                                    is dropped and the partial frame discarded (default 60) */

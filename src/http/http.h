@@ -30,6 +30,7 @@ struct http_options {
     const char *ready_file;      /* if set, "host:port\n" is written here once listening */
     const char *time_zone;       /* the clinic's tzdata zone ("America/New_York"): its local
                                     dates are "today", ?date= days and ages; NULL = "UTC" */
+    const char *hl7_config;      /* --hl7-config FILE (src/hl7/config.h) */
     const char *hl7_listen;      /* "127.0.0.1:2575": the HL7 v2 MLLP listener (src/hl7/);
                                     NULL = off.  Its address is printed on stdout as
                                     "ketaclinic: HL7 MLLP listening on HOST:PORT" */

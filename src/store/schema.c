@@ -11,6 +11,8 @@ static const struct store_migration migrations[] = {
     {2, "HL7 v2 monitor messages and review queue", store__schema_v2, NULL, NULL}, /* issue 9 */
     {4, "billing accounts, payers, payment plans, REMS enrolment and forms", store__schema_v4,
      store__schema_v4_sqlite, store__schema_v4_pg}, /* issue 10 */
+    {7, "HL7 per-reading records: other channels, corrections, review", store__schema_v7, NULL,
+     NULL}, /* issue 15 */
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -15,6 +15,7 @@ struct store_migration {
 extern const char store__schema_v1[], store__schema_v1_sqlite[], store__schema_v1_pg[];
 extern const char store__schema_v2[]; /* schema_v2.c: HL7 listener tables */
 extern const char store__schema_v4[], store__schema_v4_sqlite[], store__schema_v4_pg[]; /* issue 10 */
+extern const char store__schema_v7[]; /* schema_v7.c: HL7 per-reading records (issue 15) */
 
 /* Applies the migrations of list (sorted by version) that are newer than the database, all in
  * one transaction.  A database newer than the newest in list is refused (KC_ECONFLICT) and not

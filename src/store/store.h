@@ -462,40 +462,80 @@ int store_user_list(struct store *st, const struct store_actor *who,
                     int (*fn)(void *ctx, const struct store_user *u), void *ctx,
                     struct kc_error *err);
 
-/* ---- HL7 v2 monitor messages (store_hl7.c; issue 9) ----------------------------------------- */
-/* What became of one monitor message.  ack is what to answer: "AA" (stored), "AE" (kept in the
- * review queue), or for a duplicate what the first copy got. */
+/* ---- HL7 v2 monitor messages (store_hl7.c; issues 9, 15) ---------------------------------- */
+/* What became of one monitor message.  ack is what to answer: "AA" (every reading filed), "AE"
+ * (some or all readings kept in the review queue, or refused by the reader), or for a duplicate
+ * what the first copy got. */
 enum store_hl7_outcome {
-    STORE_HL7_STORED,          /* observations written to the session */
+    STORE_HL7_STORED,          /* every reading filed (AA) */
     STORE_HL7_DUPLICATE,       /* same sender and control id seen before: nothing written */
-    STORE_HL7_UNKNOWN_PATIENT, /* no patient with any of the identifiers: review queue */
-    STORE_HL7_NO_SESSION,      /* patient (or bed) has no session in progress: review queue */
+    STORE_HL7_PARTIAL,         /* some readings filed, others for review or refused (AE) */
+    STORE_HL7_REVIEW,          /* nothing filed: every reading for review (AE) */
     STORE_HL7_REJECTED,        /* reject_reason given by the caller: review queue */
+};
+/* One reading of a message (src/hl7 has mapped code, channel, unit and time). */
+enum store_hl7_reading_outcome {
+    STORE_HL7_R_VITAL,         /* into vitals: the series the alarms use */
+    STORE_HL7_R_CHANNEL,       /* into hl7_readings as its own channel (not the alarm series) */
+    STORE_HL7_R_CORRECTED,     /* replaced the earlier value (kept in hl7_readings) */
+    STORE_HL7_R_WITHDRAWN,     /* the earlier value withdrawn (kept in hl7_readings) */
+    STORE_HL7_R_REVIEW,        /* not filed: hl7_readings status 'review' with reason */
+};
+struct store_hl7_reading {
+    /* in */
+    const char *at, *code, *channel, *source, *instance, *device;
+    double value;
+    unsigned obx;
+    int group;          /* index into the message's groups */
+    int alarm;          /* 1: the alarm series */
+    char status;        /* 'F' final, 'C' correction, 'W' withdraw the earlier value */
+    /* out */
+    enum store_hl7_reading_outcome outcome;
+    int64_t session_id;
+    int hl7_error;      /* REVIEW: table 0357 code (204 unknown patient, 207 other) */
+    char reason[200];
+};
+/* One patient group (PID) of a message. */
+struct store_hl7_group {
+    const char *const *ids; /* candidate MRNs (the configured identifier type/authority) */
+    int n_ids;
+    const char *seen;       /* every PID-3 repetition, for the review queue */
+    const char *chair;      /* chair from the device/bed mapping, else PV1-3's bed ("" none) */
+    int chair_bound;        /* 1: chair comes from the mapping table (checked against the
+                               session of a patient found by MRN) */
+    const char *conflict;   /* identity conflict found by the reader/mapping (NULL none) */
 };
 struct store_hl7_msg {
     /* in (borrowed, NUL-terminated) */
     const char *sender;      /* MSH-3|MSH-4 as sent; with control_id the duplicate key */
     const char *control_id;  /* MSH-10 */
     const char *received_at; /* UTC RFC 3339 */
-    const char *const *patient_ids; /* PID-3 identifiers (MRNs), tried in order */
-    int n_patient_ids;
-    const char *bed;         /* PV1-3 bed or point of care; "" or NULL = none */
-    const struct store_vital *vitals; /* readings in canonical units */
-    size_t n_vitals;
+    const struct store_hl7_group *groups;
+    int ngroups;
+    struct store_hl7_reading *readings;
+    size_t n_readings;
+    size_t n_refused;        /* readings the reader refused (named in the ACK by the caller) */
+    const char *note;        /* the reader's notes for the ACK text ("" none) */
+    const char *refusal;     /* the first refused reading's reason (NULL none) */
+    long pre_s, post_s;      /* a session's window: start - pre_s .. end + post_s */
+    long future_s;           /* readings later than received_at + future_s: review */
     const char *reject_reason; /* non-NULL: understood but unusable; kept for review only */
     const char *raw;         /* the message text, kept in the review queue */
     /* out */
     enum store_hl7_outcome outcome;
     char ack[3];
-    int hl7_error;           /* HL7 table 0357 code for an AE (204 unknown key, 207 other) */
+    int hl7_error;           /* HL7 table 0357 code for an AE */
     char detail[STORE_TEXT_MAX]; /* for the ACK's text */
-    int64_t session_id;      /* where the readings went (0 = nowhere) */
+    int64_t session_id;      /* a session readings went to (0 = none) */
+    size_t n_filed, n_review;
 };
 /* Files n messages in ONE transaction (group commit): per message, a duplicate check on
- * (sender, control_id), then either the readings into the patient's session in progress
- * (matched by PID-3 MRN first, else by the session's chair equal to bed; several sessions of a
- * patient prefer the one in that chair) or a review-queue row; a message-log row and one audit
- * entry each.  Durable on return.  On failure nothing is written and outputs are unspecified. */
+ * (sender, control_id); per patient group the patient (exactly one patient among the candidate
+ * MRNs, else review), the chair; per reading the session whose window holds its time (start
+ * or planned time - pre_s through end + post_s; cancelled sessions never), then vitals (alarm
+ * series), hl7_readings (other channels, history of corrections), or review with its reason.
+ * A message-log row and audit entries each.  Durable on return.  On failure nothing is written
+ * and outputs are unspecified. */
 int store_hl7_ingest(struct store *st, const struct store_actor *who, struct store_hl7_msg *msgs,
                      size_t n, struct kc_error *err);
 struct store_hl7_review_row {

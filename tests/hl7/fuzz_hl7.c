@@ -37,10 +37,28 @@ static void walk(const char *buf, size_t len)
         }
     enum hl7_nak nak;
     int code;
-    hl7_oru_read(&msg, "2026-01-01T00:00:00.000Z", &oru, &nak, &code, NULL);
+    /* the reader with each zone source: the clinic's fixed offset, a sender's zone table, and
+     * none at all (times without an offset are then refused per reading) */
+    static struct hl7_zone fixed, table;
+    if (!fixed.set) {
+        hl7_zone_load("+0530", &fixed, NULL);
+        static long long at[3] = {-(1LL << 62), 1711846800, 1729990800};
+        static int off[3] = {60, 120, 60}; /* Europe/Berlin 2024: CET, CEST, CET */
+        table = (struct hl7_zone){"Europe/Berlin", 1, 0, 3, at, off};
+    }
+    struct hl7_read_options ro[3] = {{"2026-01-01T00:00:00.000Z", NULL, &fixed, NULL, NULL},
+                                     {"2026-01-01T00:00:00.000Z", &table, NULL, "MR", "HOSP"},
+                                     {"2026-01-01T00:00:00.000Z", NULL, NULL, NULL, NULL}};
+    struct hl7_ack_err errs[HL7_MAX_REFUSED];
+    size_t ne = 0;
+    for (int i = 0; i < 3; i++)
+        if (hl7_oru_read(&msg, &ro[i], &oru, &nak, &code, NULL) == 0)
+            for (size_t k = 0; k < oru.nrefused && k < HL7_MAX_REFUSED; k++, ne = k)
+                errs[k] = (struct hl7_ack_err){oru.refused[k].obx, oru.refused[k].field,
+                                               oru.refused[k].hl7_error, oru.refused[k].reason};
     char ack[HL7_ACK_MAX];
-    size_t n = hl7_ack_build(&msg, "AE", 207, "fuzz \\ | ^ ~ &", "20260101000000+0000", 1, ack,
-                             sizeof ack);
+    size_t n = hl7_ack_build_errs(&msg, "AE", 207, "fuzz \\ | ^ ~ &", errs, ne,
+                                  "20260101000000+0000", 1, ack, sizeof ack);
     if (n && hl7_parse(ack, n, &msg, NULL)) abort(); /* our own ACK must parse */
 }
 

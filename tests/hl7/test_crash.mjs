@@ -7,12 +7,14 @@ import { startClinic, staff, patientInChair, observations, Raw, acks, oru, hl7Ti
   sleep } from './hl7_harness.mjs';
 
 const CLIENTS = 4;
-const base = Date.UTC(2026, 10, 23, 8, 0, 0);
+// 55 min ago: inside the window of a session started now (check-in counts 60 min before the
+// start), and never in the future (4 monitors x at most 800 messages a second apart)
+const base = Math.floor(Date.now() / 1000) * 1000 - 55 * 60 * 1000;
 const iso = (d) => d.toISOString();
 
 // Message i of monitor k: a unique time so every reading can be found again.
 function msgFor(k, i) {
-  const at = new Date(base + (k * 100000 + i) * 1000);
+  const at = new Date(base + (k * 800 + i) * 1000);
   return { ctrl: `CRASH-${k}-${i}`, at: iso(at), text: oru({ ctrl: `CRASH-${k}-${i}`, mrn: 'CRASH-1',
     sender: `MON${k}`, at: hl7Time(at), hr: 60 + (i % 30) }) };
 }
@@ -26,7 +28,7 @@ test('kill -9 while four monitors stream loses no ACKed message; retries are sto
   async function monitor(k) {
     const raw = new Raw(srv.hl7Port);
     await raw.ready;
-    for (let i = 0; !stop; i++) {
+    for (let i = 0; !stop && i < 800; i++) {
       const m = msgFor(k, i);
       inflight.set(m.ctrl, m);
       try {
@@ -87,8 +89,8 @@ test('SIGTERM while monitors stream: every ACKed message is stored, the server e
   async function monitor(k) {
     const raw = new Raw(srv.hl7Port);
     await raw.ready;
-    for (let i = 0; !stop; i++) {
-      const at = new Date(base + (k * 100000 + i) * 1000);
+    for (let i = 0; !stop && i < 800; i++) {
+      const at = new Date(base + (k * 800 + i) * 1000);
       const m = { ctrl: `TERM-${k}-${i}`, at: iso(at) };
       try {
         await raw.write(VT + oru({ ctrl: m.ctrl, mrn: 'TERM-1', sender: `T${k}`, at: hl7Time(at) }) + FS + CR);

@@ -169,13 +169,12 @@ test('a client that disconnects mid-frame: nothing of that frame is stored or qu
   assert.deepEqual(obs.filter((o) => o.code === 'hr').map((o) => o.value), [99]);
 });
 
-test('AE with a reason (and a review-queue entry) for what we understood but cannot use', async () => {
+test('AE with a reason per reading (and a review-queue entry); the good readings beside a bad one stay', async () => {
   const cases = [
-    [oru({ ctrl: 'AE-UNKNOWN', mrn: 'NOT-A-PATIENT' }), '204', /unknown patient identifier 'NOT-A-PATIENT'/],
-    [oru({ ctrl: 'AE-PLANNED', mrn: 'PLANNED-1' }), '207', /no session in progress/],
-    [oru({ ctrl: 'AE-CHAIR', bed: 'chair-9' }), '207', /no session in progress in chair 'chair-9'/],
+    [oru({ ctrl: 'AE-UNKNOWN', mrn: 'NOT-A-PATIENT' }), '204', /no patient has the identifier NOT-A-PATIENT/],
+    [oru({ ctrl: 'AE-CHAIR', bed: 'chair-9' }), '207', /outside every session of chair 'chair-9'/],
     [oru({ ctrl: 'AE-IMPLAUSIBLE', mrn: 'HED12', hr: 480 }), '207', /implausible/],
-    [oru({ ctrl: 'AE-UNIT', mrn: 'HED12' }).replace('mm[Hg]|', 'furlong|'), '102', /unit 'furlong'/],
+    [oru({ ctrl: 'AE-UNIT', mrn: 'HED12' }).replace('mm[Hg]|', 'furlong|'), '103', /unit code 'furlong' is not known/],
   ];
   const n0 = (await observations(who, chair1.sessionId)).observations.length;
   for (const [msg, err, why] of cases) {
@@ -184,7 +183,9 @@ test('AE with a reason (and a review-queue entry) for what we understood but can
     assert.equal(r.err, err, r.ctrl);
     assert.match(r.text, why);
   }
-  assert.equal((await observations(who, chair1.sessionId)).observations.length, n0, 'nothing stored');
+  const after = (await observations(who, chair1.sessionId)).observations.slice(n0);
+  assert.ok(!after.some((o) => o.code === 'hr' && o.value === 480), 'the implausible HR is not stored');
+  assert.equal(after.length, 3 + 3, 'the other readings of the two HED12 messages are');
   const q = reviewQueue(srv);
   for (const [msg] of cases) {
     const ctrl = msg.split('|')[9];
@@ -194,6 +195,9 @@ test('AE with a reason (and a review-queue entry) for what we understood but can
   // a retry of a message that got AE gets the same answer and is not queued twice
   assert.equal((await sendSimple(srv.hl7Port, cases[0][0])).code, 'AE');
   assert.equal(reviewQueue(srv).filter((e) => e.control_id === 'AE-UNKNOWN').length, 1);
+  // a planned session (checked in, not started): the baseline readings are its own
+  const planned = (await sendSimple(srv.hl7Port, oru({ ctrl: 'PLANNED-OK', mrn: 'PLANNED-1' })));
+  assert.equal(planned.code, 'AA', planned.text);
 });
 
 test('AR for what we cannot process: another message type, no control id', async () => {

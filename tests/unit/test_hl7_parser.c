@@ -31,6 +31,16 @@ static struct hl7_str S(const char *s)
     return (struct hl7_str){s, strlen(s)};
 }
 
+/* Reading options: the clinic's zone is UTC here, receive time fixed. */
+static const struct hl7_read_options *ro(void)
+{
+    static struct hl7_zone utc;
+    static struct hl7_read_options o;
+    if (!utc.set) hl7_zone_load("UTC", &utc, NULL);
+    o = (struct hl7_read_options){"2026-11-23T10:00:00.000Z", NULL, &utc, NULL, NULL};
+    return &o;
+}
+
 static void assert_slice(struct hl7_str v, const char *want)
 {
     char got[256];
@@ -75,16 +85,17 @@ static void ge_sample_parses(void **state)
     struct hl7_oru o;
     enum hl7_nak nak;
     int code = 0;
-    assert_int_equal(hl7_oru_read(&msg, "2026-11-23T10:00:00.000Z", &o, &nak, &code, &err), 0);
+    assert_int_equal(hl7_oru_read(&msg, ro(), &o, &nak, &code, &err), 0);
     assert_string_equal(o.control_id, "004097134535");
     assert_string_equal(o.sender, "VSP^080019FFFE134535^EUI-64|GE Healthcare");
-    assert_int_equal(o.n_patient_ids, 1);
-    assert_string_equal(o.patient_ids[0], "HED12");
-    assert_string_equal(o.bed, "V2");
+    assert_int_equal(o.ngroups, 1);
+    assert_int_equal(o.groups[0].n_ids, 1);
+    assert_string_equal(o.groups[0].ids[0], "HED12");
+    assert_string_equal(o.groups[0].bed, "SURGERY^^V2");
     assert_int_equal(o.nobs, 1); /* the device-tree row with status X is not a reading */
     assert_string_equal(o.obs[0].code, "hr");
     assert_true(o.obs[0].value == 80);
-    assert_string_equal(o.obs[0].at, "2013-01-22T13:41:00.000Z"); /* OBR-7, no offset = UTC */
+    assert_string_equal(o.obs[0].at, "2013-01-22T13:41:00.000Z"); /* OBR-7 read in the clinic's zone (UTC here) */
     assert_int_equal(o.obs[0].obx, 2);
 }
 
@@ -109,9 +120,9 @@ static void other_encoding_characters(void **state)
     assert_string_equal(out, "MRN$7");
     struct hl7_oru o;
     enum hl7_nak nak;
-    assert_int_equal(hl7_oru_read(&msg, "2026-11-23T10:00:00.000Z", &o, &nak, NULL, &err), 0);
-    assert_int_equal(o.n_patient_ids, 2);
-    assert_string_equal(o.patient_ids[1], "MRN$7");
+    assert_int_equal(hl7_oru_read(&msg, ro(), &o, &nak, NULL, &err), 0);
+    assert_int_equal(o.groups[0].n_ids, 2);
+    assert_string_equal(o.groups[0].ids[1], "MRN$7");
     assert_int_equal(o.nobs, 2);
     assert_string_equal(o.obs[1].code, "dbp");
     assert_string_equal(o.obs[0].at, "2026-11-23T09:00:00.000Z"); /* +0100 taken off */
@@ -160,8 +171,8 @@ static void sloppy_terminators_and_mdil(void **state)
     assert_int_equal(msg.nseg, 7);
     struct hl7_oru o;
     enum hl7_nak nak;
-    assert_int_equal(hl7_oru_read(&msg, "2026-11-23T10:00:00.000Z", &o, &nak, NULL, &err), 0);
-    assert_string_equal(o.bed, "bed 4");
+    assert_int_equal(hl7_oru_read(&msg, ro(), &o, &nak, NULL, &err), 0);
+    assert_string_equal(o.groups[0].bed, "^^bed 4");
     assert_int_equal(o.nobs, 2);
     assert_string_equal(o.obs[0].code, "hr");
     assert_string_equal(o.obs[1].code, "spo2");
@@ -179,7 +190,7 @@ static void units_are_converted(void **state)
     assert_int_equal(hl7_parse(m, strlen(m), &msg, &err), 0);
     struct hl7_oru o;
     enum hl7_nak nak;
-    assert_int_equal(hl7_oru_read(&msg, "2026-11-23T10:00:00.000Z", &o, &nak, NULL, &err), 0);
+    assert_int_equal(hl7_oru_read(&msg, ro(), &o, &nak, NULL, &err), 0);
     assert_int_equal(o.nobs, 2);
     assert_float_equal(o.obs[0].value, 37.0, 1e-9);
     assert_float_equal(o.obs[1].value, 37.503, 1e-3); /* 1 mmHg = 133.322 Pa */
@@ -197,19 +208,6 @@ static void naks(void **state)
         {"MSH|^~\\&|M|F|||20261123||ORU^R01||P|2.6\rPID|||X\r", HL7_NAK_AR, 101, "MSH-10"},
         {"MSH|^~\\&|M|F|||20261123||ORU^R01|C1|T|2.6\rPID|||X\r", HL7_NAK_AR, 202, "MSH-11"},
         {"MSH|^~\\&|M|F|||20261123||ORU^R01|C1|P|3.0\rPID|||X\r", HL7_NAK_AR, 203, "MSH-12"},
-        {"MSH|^~\\&|M|F|||||ORU^R01|C1|P|2.6\rOBX|1|NM|8867-4^HR^LN||70\r", HL7_NAK_AE, 101, "PID-3"},
-        {"MSH|^~\\&|M|F|||||ORU^R01|C1|P|2.6\rPID|||X\rOBX|1|NM|8867-4^HR^LN||7O\r", HL7_NAK_AE,
-         102, "not a number"},
-        {"MSH|^~\\&|M|F|||||ORU^R01|C1|P|2.6\rPID|||X\rOBX|1|NM|8867-4^HR^LN||900\r", HL7_NAK_AE,
-         207, "implausible"},
-        {"MSH|^~\\&|M|F|||||ORU^R01|C1|P|2.6\rPID|||X\rOBX|1|NM|8480-6^S^LN||80\r"
-         "OBX|2|NM|8462-4^D^LN||120\r", HL7_NAK_AE, 207, "implausible"},
-        {"MSH|^~\\&|M|F|||||ORU^R01|C1|P|2.6\rPID|||X\rOBX|1|NM|99999-9^?^LN||70\r", HL7_NAK_AE,
-         207, "no vital-sign"},
-        {"MSH|^~\\&|M|F|||2026||ORU^R01|C1|P|2.6\rPID|||X\rOBX|1|NM|8867-4^HR^LN||70\r",
-         HL7_NAK_AE, 102, "MSH-7"},
-        {"MSH|^~\\&|M|F|||||ORU^R01|C1|P|2.6\rPID|||X\rOBX|1|ST|8867-4^HR^LN||seventy\r",
-         HL7_NAK_AE, 102, "OBX-2"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct kc_error err = {0};
@@ -217,12 +215,40 @@ static void naks(void **state)
         enum hl7_nak nak;
         int code = 0;
         assert_int_equal(hl7_parse(cases[i].m, strlen(cases[i].m), &msg, &err), 0);
-        assert_int_not_equal(hl7_oru_read(&msg, "2026-11-23T10:00:00.000Z", &o, &nak, &code,
-                                          &err), 0);
+        assert_int_not_equal(hl7_oru_read(&msg, ro(), &o, &nak, &code, &err), 0);
         assert_int_equal(nak, cases[i].nak);
         assert_int_equal(code, cases[i].code);
         if (!strstr(err.msg, cases[i].why)) fail_msg("case %zu: '%s' lacks '%s'", i, err.msg,
                                                      cases[i].why);
+    }
+    /* one bad reading is refused on its own; the good one beside it stays */
+    struct { const char *obx; int code; const char *why; } rd[] = {
+        {"OBX|2|NM|8867-4^HR^LN||7O\r", 102, "not a number"},
+        {"OBX|2|NM|8867-4^HR^LN||900\r", 207, "implausible"},
+        {"OBX|2|NM|8480-6^S^LN||80\rOBX|3|NM|8462-4^D^LN||120\r", 207, "implausible pair"},
+        {"OBX|2|ST|8867-4^HR^LN||seventy\r", 102, "OBX-2"},
+        {"OBX|2|NM|150031^MDC_PRESS_CUFF_SYS^MDC||142|266016\r", 103, "not known"},
+        {"OBX|2|NM|150344^MDC_TEMP^MDC||37.1\r", 103, "no unit"},
+        {"OBX|2|NM|150344^MDC_TEMP^MDC||37.1|268160^MDC_DIM_FAHR^MDC\r", 103, "not known"},
+        {"OBX|2|NM|8867-4^HR^LN||70|||DEMO\r", 207, "demo mode"},
+        {"OBX|2|NM|8867-4^HR^LN||70||||||F|||2026\r", 102, "minute"},
+    };
+    for (size_t i = 0; i < sizeof rd / sizeof rd[0]; i++) {
+        char m[512];
+        snprintf(m, sizeof m, "MSH|^~\\&|M|F|||20261123100000+0000||ORU^R01|C1|P|2.6\rPID|||X\r"
+                 "OBX|1|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC||97|262688\r%s", rd[i].obx);
+        struct kc_error err = {0};
+        struct hl7_oru o;
+        enum hl7_nak nak;
+        assert_int_equal(hl7_parse(m, strlen(m), &msg, &err), 0);
+        assert_int_equal(hl7_oru_read(&msg, ro(), &o, &nak, NULL, &err), 0);
+        assert_int_equal(o.nobs, 1);
+        assert_string_equal(o.obs[0].code, "spo2");
+        if (o.nrefused != 1 || o.refused[0].hl7_error != rd[i].code ||
+            !strstr(o.refused[0].reason, rd[i].why))
+            fail_msg("reading case %zu: %zu refused, code %d, '%s' (want %d '%s')", i,
+                     o.nrefused, o.nrefused ? o.refused[0].hl7_error : 0,
+                     o.nrefused ? o.refused[0].reason : "", rd[i].code, rd[i].why);
     }
 }
 
