@@ -113,11 +113,21 @@ static const struct hl7_code_row *by_number(unsigned long v)
     return NULL;
 }
 
+/* Reference ids that senders spell differently (text only: never a reason to read a value). */
+static const struct {
+    const char *alias;
+    unsigned long mdc;
+} aliases[] = {
+    {"MDC_TEMP_AXIL", 188452}, /* Mindray VS900 (corpus mindray_vs900_axil) */
+};
+
 static const struct hl7_code_row *by_name(struct hl7_str t)
 {
     if (t.n < 5) return NULL;
     for (size_t i = 0; i < N(mdc); i++)
         if (eq(t, mdc[i].name)) return &mdc[i];
+    for (size_t i = 0; i < N(aliases); i++)
+        if (eq(t, aliases[i].alias)) return by_number(aliases[i].mdc);
     return NULL;
 }
 

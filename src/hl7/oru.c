@@ -181,6 +181,14 @@ static struct hl7_patient *new_group(struct ctx *c, enum hl7_nak *nak, int *code
     return p;
 }
 
+static void trim(char *s)
+{
+    size_t n = strlen(s), a = 0;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) s[--n] = '\0';
+    while (s[a] == ' ' || s[a] == '\t') a++;
+    if (a) memmove(s, s + a, n - a + 1);
+}
+
 static int type_ok(const struct hl7_read_options *opt, const char *type)
 {
     if (opt->mrn_type && *opt->mrn_type) return strcmp(type, opt->mrn_type) == 0;
@@ -207,6 +215,7 @@ static int pid_segment(struct ctx *c, size_t s, enum hl7_nak *nak, int *code,
             fail(nak, code, HL7_NAK_AE, 102);
             return kc_error_set(err, KC_EINVAL, "PID-3 repetition %u: %s", r + 1, e.msg);
         }
+        trim(id), trim(type), trim(auth); /* "PI " (IHE PCD example): spaces are not part of it */
         if (!id[0]) continue;
         size_t n = strlen(p->seen);
         if (n + 4 < sizeof p->seen)

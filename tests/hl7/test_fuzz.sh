@@ -21,7 +21,7 @@ if ! make -s --no-print-directory BUILD="$build" fuzz-build >"$probe/build.log" 
 fi
 echo "ok - hl7 fuzz target builds"
 mkdir -p "$probe/corpus"
-cp tests/hl7/corpus/* "$probe/corpus/"
+find tests/hl7/corpus -type f -name "*.hl7" -o -type f -name "*.bin" | while read -r f; do cp "$f" "$probe/corpus/$(echo "$f" | tr / _)"; done
 "$build/fuzz/fuzz_hl7" -max_total_time="$secs" -max_len=4096 -timeout=10 \
     -artifact_prefix="$probe/" "$probe/corpus" >"$probe/log" 2>&1
 rc=$?
