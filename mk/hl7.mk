@@ -20,7 +20,7 @@ $(HL7_FUZZ_BIN): $(HL7_FUZZ_SRC) $(wildcard src/hl7/*.h)
 	@$(FUZZ_CC) -std=c17 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -o $@ $(HL7_FUZZ_SRC) -lm -lpthread
 fuzz: $(HL7_FUZZ_BIN)
-	@rm -rf $(BUILD)/fuzz/corpus && mkdir -p $(BUILD)/fuzz/corpus && cp tests/hl7/corpus/* $(BUILD)/fuzz/corpus/
+	@rm -rf $(BUILD)/fuzz/corpus && mkdir -p $(BUILD)/fuzz/corpus && find tests/hl7/corpus -type f \( -name "*.hl7" -o -name "*.bin" \) -exec cp -t $(BUILD)/fuzz/corpus/ {} +
 	$(HL7_FUZZ_BIN) -max_total_time=$(FUZZ_TIME) -max_len=4096 -timeout=10 \
 		-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus
 
