@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int hl7_config_default(struct hl7_config *c, struct kc_error *err)
+int hl7_config_default(struct hl7_config *c, const char *clinic_zone, struct kc_error *err)
 {
     memset(c, 0, sizeof *c);
     c->max_connections = 256;
@@ -16,7 +16,7 @@ int hl7_config_default(struct hl7_config *c, struct kc_error *err)
     c->before_s = 60 * 60;
     c->after_s = 180 * 60;
     c->future_s = 120;
-    return hl7_zone_load("local", &c->clinic_zone, err);
+    return hl7_zone_load(clinic_zone && *clinic_zone ? clinic_zone : "UTC", &c->clinic_zone, err);
 }
 
 void hl7_config_free(struct hl7_config *c)
@@ -177,9 +177,10 @@ static int load(json_t *root, struct hl7_config *c, struct kc_error *err)
     return KC_OK;
 }
 
-int hl7_config_load(const char *path, struct hl7_config *c, struct kc_error *err)
+int hl7_config_load(const char *path, const char *clinic_zone, struct hl7_config *c,
+                    struct kc_error *err)
 {
-    int rc = hl7_config_default(c, err);
+    int rc = hl7_config_default(c, clinic_zone, err);
     if (rc || !path) return rc;
     json_error_t je;
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);

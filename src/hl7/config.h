@@ -36,14 +36,15 @@ struct hl7_config {
     long before_s, after_s, future_s;
 };
 
-/* Defaults (no file): MRN = PID-3 of type MR/PI/PT or none; the clinic's zone = the machine's
- * ("local"); no mapping; every address; 256 connections, 32 per address, 15 min idle; a
+/* Defaults (no file): MRN = PID-3 of type MR/PI/PT or none; the clinic's zone = clinic_zone
+ * (serve --time-zone; NULL = UTC), which the file's clinic_time_zone overrides; no mapping; every address; 256 connections, 32 per address, 15 min idle; a
  * session's window 60 min before its start (check-in, baseline) to 180 min after its end
  * (the 2-h esketamine observation and discharge); 120 s of clock skew into the future. */
-int hl7_config_default(struct hl7_config *c, struct kc_error *err);
+int hl7_config_default(struct hl7_config *c, const char *clinic_zone, struct kc_error *err);
 /* Reads path (NULL = defaults only).  Unknown keys, bad zones, bad addresses are refused with
  * the key named. */
-int hl7_config_load(const char *path, struct hl7_config *c, struct kc_error *err);
+int hl7_config_load(const char *path, const char *clinic_zone, struct hl7_config *c,
+                    struct kc_error *err);
 void hl7_config_free(struct hl7_config *c);
 
 /* Whether an IPv4 address (network order) may send. */

@@ -1,14 +1,12 @@
-/* hl7_time.c — HL7 TS/DTM at every precision, RFC 3339 UTC, and time zones as offset tables.
- * Civil-date arithmetic without libc's time zone machinery (days_from_civil / civil_from_days,
- * H. Hinnant), so reading a time is pure and thread-safe; only hl7_zone_load asks the C library,
- * once, at start-up.  When the project's time module (src/base) lands, hl7_zone_load is the one
- * function to switch over. */
-#define _DEFAULT_SOURCE
+/* hl7_time.c — HL7 TS/DTM at every precision, RFC 3339 UTC, and the zones a time without an
+ * offset is read in: fixed offsets here, tzdata zones through the time module (src/base/kctime.h,
+ * thread-safe).  Civil-date arithmetic by H. Hinnant's days_from_civil / civil_from_days. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "base/kctime.h"
 #include "hl7/oru.h"
 
 static long long days_from_civil(long long y, int m, int d)
@@ -134,47 +132,26 @@ int hl7_time_utc(const char *dtm, char out[32], struct kc_error *err)
 int hl7_zone_offset(const struct hl7_zone *z, long long local, int *off_min)
 {
     if (!z || !z->set) return KC_EINVAL;
-    if (z->n == 0) {
+    if (!z->named) {
         *off_min = z->fixed_min;
         return KC_OK;
     }
-    /* the last transition at or before local - 14 h, then walk forward to the first offset
-     * whose UTC instant falls inside its own span */
-    size_t lo = 0, hi = z->n;
-    while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
-        if (z->at[mid] <= local - 14 * 3600) lo = mid;
-        else hi = mid;
-    }
-    int fallback = z->off[lo];
-    for (size_t i = lo; i < z->n; i++) {
-        long long utc = local - (long long)z->off[i] * 60;
-        long long end = i + 1 < z->n ? z->at[i + 1] : (long long)1 << 62;
-        if (utc < z->at[i] && i > lo) break;
-        if (utc >= z->at[i] && utc < end) {
-            *off_min = z->off[i];
-            return KC_OK;
-        }
-        fallback = z->off[i];
-        if (z->at[i] > local + 14 * 3600) break;
-    }
-    *off_min = fallback; /* in a gap: the offset before it */
+    /* the zone's rules through the time module (tzdata): a wall time in a spring-forward gap
+     * does not exist and is refused; one in a fall-back overlap is the earlier instant */
+    long long days = (local >= 0 ? local : local - 86399) / 86400, sod = local - days * 86400;
+    int64_t ms;
+    if (kc_time_local_to_utc((long)days, (int)(sod / 3600), (int)(sod / 60 % 60),
+                             (int)(sod % 60), z->name, &ms, NULL, NULL))
+        return KC_EINVAL;
+    long long utc = (ms >= 0 ? ms : ms - 999) / 1000;
+    *off_min = (int)((local - utc) / 60);
     return KC_OK;
 }
 
 void hl7_zone_free(struct hl7_zone *z)
 {
     if (!z) return;
-    free(z->at);
-    free(z->off);
     memset(z, 0, sizeof *z);
-}
-
-static int off_at(time_t t)
-{
-    struct tm tm;
-    localtime_r(&t, &tm);
-    return (int)(tm.tm_gmtoff / 60);
 }
 
 int hl7_zone_load(const char *spec, struct hl7_zone *z, struct kc_error *err)
@@ -193,65 +170,8 @@ int hl7_zone_load(const char *spec, struct hl7_zone *z, struct kc_error *err)
         z->fixed_min = (oh * 60 + om) * (spec[0] == '-' ? -1 : 1);
         return KC_OK;
     }
-    if (strcmp(spec, "local") != 0) {
-        char path[128];
-        snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", spec);
-        FILE *f = strstr(spec, "..") ? NULL : fopen(path, "rb");
-        if (!f)
-            return kc_error_set(err, KC_EINVAL, "time zone '%s' is not known (want UTC, +HHMM "
-                                "or a zone name such as Europe/Berlin)", spec);
-        fclose(f);
-    }
-    /* walk 1990..2100 a day at a time with the C library's rules, bisecting each change to the
-     * second: a table that later lookups use without touching TZ */
-    char *old = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
-    if (strcmp(spec, "local") != 0) setenv("TZ", spec, 1);
-    tzset();
-    size_t cap = 512;
-    z->at = malloc(cap * sizeof *z->at);
-    z->off = malloc(cap * sizeof *z->off);
-    int rc = KC_OK;
-    if (!z->at || !z->off) {
-        rc = kc_error_set(err, KC_ENOMEM, "out of memory");
-        goto out;
-    }
-    time_t t = (time_t)days_from_civil(1990, 1, 1) * 86400, stop =
-        (time_t)days_from_civil(2100, 1, 1) * 86400;
-    int cur = off_at(t);
-    z->at[0] = -((long long)1 << 62);
-    z->off[0] = cur;
-    z->n = 1;
-    for (; t < stop; t += 86400) {
-        int nx = off_at(t + 86400);
-        if (nx == cur) continue;
-        time_t a = t, b = t + 86400; /* off(a) = cur, off(b) = nx */
-        while (b - a > 1) {
-            time_t mid = a + (b - a) / 2;
-            if (off_at(mid) == cur) a = mid;
-            else b = mid;
-        }
-        if (z->n == cap) {
-            cap *= 2;
-            long long *na = realloc(z->at, cap * sizeof *na);
-            if (na) z->at = na;
-            int *no = na ? realloc(z->off, cap * sizeof *no) : NULL;
-            if (!na || !no) {
-                rc = kc_error_set(err, KC_ENOMEM, "out of memory");
-                goto out;
-            }
-            z->off = no;
-        }
-        z->at[z->n] = (long long)b;
-        z->off[z->n] = nx;
-        z->n++;
-        cur = nx;
-    }
-    z->set = 1;
-out:
-    if (old) setenv("TZ", old, 1);
-    else unsetenv("TZ");
-    tzset();
-    free(old);
-    if (rc) hl7_zone_free(z);
-    return rc;
+    int rc = kc_time_zone_check(spec, err);
+    if (rc) return rc;
+    z->set = z->named = 1;
+    return KC_OK;
 }

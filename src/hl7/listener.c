@@ -169,7 +169,7 @@ int hl7_listener_start(const struct hl7_listener_options *opt, struct hl7_listen
     struct hl7_listener *l = calloc(1, sizeof *l);
     if (!l) return kc_error_set(err, KC_ENOMEM, "out of memory");
     l->opt = *opt;
-    if ((rc = hl7_config_load(opt->config_path, &l->cfg, err))) {
+    if ((rc = hl7_config_load(opt->config_path, opt->clinic_time_zone, &l->cfg, err))) {
         free(l);
         return rc;
     }

@@ -16,6 +16,7 @@ struct hl7_listener_options {
     const char *db_url;         /* store URL (NULL: store default) */
     const char *audit_key;      /* audit key file (NULL: store default) */
     const char *config_path;    /* --hl7-config FILE (config.h); NULL = defaults */
+    const char *clinic_time_zone; /* serve --time-zone (NULL = UTC): times without an offset */
     unsigned max_connections;   /* open connections (0 = the configuration's, default 256); more
                                    are closed at once */
     size_t max_message;         /* bytes of one frame (default HL7_MAX_MESSAGE) -> AR */

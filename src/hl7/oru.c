@@ -92,18 +92,23 @@ static int dtm_utc(struct ctx *c, const char *raw, int min_prec, char out[32], c
     if (!d.has_off) {
         const struct hl7_read_options *o = c->opt;
         const char *how = NULL;
+        const struct hl7_zone *z = NULL;
         if (c->msh_has_off) {
             off = c->msh_off;
             how = "the offset of MSH-7";
-        } else if (o->sender_zone && o->sender_zone->set &&
-                   !hl7_zone_offset(o->sender_zone, local, &off)) {
-            how = o->sender_zone->name;
-        } else if (o->clinic_zone && o->clinic_zone->set &&
-                   !hl7_zone_offset(o->clinic_zone, local, &off)) {
-            how = o->clinic_zone->name;
+        } else if (o->sender_zone && o->sender_zone->set) {
+            z = o->sender_zone;
+        } else if (o->clinic_zone && o->clinic_zone->set) {
+            z = o->clinic_zone;
         } else {
             return snprintf(why, cap, "'%.30s' has no UTC offset, MSH-7 neither, and no time "
                             "zone is configured for this sender or the clinic", raw), KC_EINVAL;
+        }
+        if (z) {
+            if (hl7_zone_offset(z, local, &off))
+                return snprintf(why, cap, "'%.30s' is not a wall time in %.40s (the clocks "
+                                "skipped it)", raw, z->name), KC_EINVAL;
+            how = z->name;
         }
         if (!c->o->time_note[0])
             snprintf(c->o->time_note, sizeof c->o->time_note, "times without offset read in %s",

@@ -43,22 +43,19 @@ int hl7_unit_fixed(const char *code);
 int hl7_unit_known(const char *unit);
 
 /* ---- time (hl7_time.c) ------------------------------------------------------------------ */
-/* A time zone: a fixed offset, or a table of UTC transitions (built once at start-up from the
- * system's zone rules).  Zero-initialised = none. */
+/* A time zone: a fixed offset, or a tzdata name resolved through the time module
+ * (src/base/kctime.h).  Zero-initialised = none. */
 struct hl7_zone {
-    char name[48];
+    char name[64];
     int set;
-    int fixed_min;          /* used when n == 0 */
-    size_t n;
-    long long *at;          /* UTC seconds from which off[i] applies (ascending; owned) */
-    int *off;               /* minutes east of UTC */
+    int named;              /* 1: name is a tzdata zone; 0: fixed_min */
+    int fixed_min;          /* minutes east of UTC */
 };
-/* "UTC", "+0530", "-0700", or a zone name ("Europe/Berlin"; "local" = the machine's).  Names are
- * resolved through the C library with TZ set temporarily: call only before threads start. */
+/* "UTC", "+0530", "-0700", or a tzdata zone name ("Europe/Berlin"), checked by the time module. */
 int hl7_zone_load(const char *spec, struct hl7_zone *z, struct kc_error *err);
 void hl7_zone_free(struct hl7_zone *z);
-/* The offset (minutes) of zone z at a local wall-clock time (seconds as if UTC).  In a gap the
- * offset before it; in an overlap the earlier (first) one. */
+/* The offset (minutes) of zone z at a local wall-clock time (seconds as if UTC).  KC_EINVAL for a
+ * wall time in a spring-forward gap (it does not exist); in an overlap the earlier instant. */
 int hl7_zone_offset(const struct hl7_zone *z, long long local, int *off_min);
 
 /* An HL7 TS/DTM: YYYY[MM[DD[HH[MM[SS[.S[S[S[S]]]]]]]]][+/-ZZZZ] (and the Mindray form with three

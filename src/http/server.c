@@ -541,6 +541,7 @@ int http_serve(const struct http_options *opt, struct kc_error *err)
     if (s.opt.hl7_listen) { /* issue 9: its own threads and store connection */
         struct hl7_listener_options ho = {.listen = s.opt.hl7_listen, .db_url = s.opt.db_url,
                                           .config_path = s.opt.hl7_config,
+                                          .clinic_time_zone = s.opt.time_zone,
                                           .audit_key = s.opt.audit_key,
                                           .on_stored = hl7_stored, .on_stored_arg = s.events};
         if ((rc = hl7_listener_start(&ho, &hl7, err))) goto out;
