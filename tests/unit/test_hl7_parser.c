@@ -252,6 +252,127 @@ static void naks(void **state)
     }
 }
 
+static void times_and_zones(void **state)
+{
+    (void)state;
+    struct hl7_dtm d;
+    struct kc_error err = {0};
+    /* every precision; the Mindray form; offsets */
+    assert_int_equal(hl7_dtm_parse("2026", &d, &err), 0);
+    assert_int_equal(d.prec, 4);
+    assert_int_equal(hl7_dtm_parse("20260726120500.1000+0800", &d, &err), 0);
+    assert_int_equal(d.prec, 14);
+    assert_int_equal(d.ms, 100);
+    assert_int_equal(d.off_min, 480);
+    assert_int_equal(hl7_dtm_parse("20190929092150123", &d, &err), 0);
+    assert_int_equal(d.ms, 123);
+    assert_int_not_equal(hl7_dtm_parse("20260231", &d, &err), 0); /* 31 February */
+    assert_int_not_equal(hl7_dtm_parse("202607261205.5", &d, &err), 0);
+    /* a time without offset: MSH-7's offset, else the sender's zone, else the clinic's */
+    struct hl7_zone chicago, berlin;
+    assert_int_equal(hl7_zone_load("America/Chicago", &chicago, &err), 0);
+    assert_int_equal(hl7_zone_load("Europe/Berlin", &berlin, &err), 0);
+    assert_int_not_equal(hl7_zone_load("Mars/Olympus", &berlin, &err), 0);
+    assert_int_equal(hl7_zone_load("Europe/Berlin", &berlin, &err), 0);
+    struct { const char *msh7, *obx14; const struct hl7_zone *sender, *clinic; const char *want; }
+    c[] = {
+        {"20260105100000-0700", "20260105100000", NULL, &berlin, "2026-01-05T17:00:00.000Z"},
+        {"20260105100000", "20260105100000", &chicago, &berlin, "2026-01-05T16:00:00.000Z"},
+        {"20260705100000", "20260705100000", &chicago, &berlin, "2026-07-05T15:00:00.000Z"},
+        {"20260105100000", "20260105100000", NULL, &berlin, "2026-01-05T09:00:00.000Z"},
+        {"20260105100000", "20260105100000+0100", NULL, NULL, "2026-01-05T09:00:00.000Z"},
+        {"20260105100000", "20260105100000", NULL, NULL, NULL},          /* no zone: refused */
+        {"20260308023000", "20260308023000", &chicago, NULL, NULL},      /* in the DST gap */
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        char m[400];
+        snprintf(m, sizeof m, "MSH|^~\\&|M|F|||%s||ORU^R01|T%zu|P|2.6\rPID|||X\r"
+                 "OBX|1|NM|8867-4^HR^LN||70|/min|||||F|||%s\r", c[i].msh7, i, c[i].obx14);
+        assert_int_equal(hl7_parse(m, strlen(m), &msg, &err), 0);
+        struct hl7_read_options o = {"2026-11-23T10:00:00.000Z", c[i].sender, c[i].clinic, NULL,
+                                     NULL};
+        struct hl7_oru r;
+        enum hl7_nak nak;
+        assert_int_equal(hl7_oru_read(&msg, &o, &r, &nak, NULL, &err), 0);
+        if (c[i].want) {
+            assert_int_equal(r.nobs, 1);
+            assert_string_equal(r.obs[0].at, c[i].want);
+        } else {
+            assert_int_equal(r.nobs, 0);
+            assert_int_equal(r.nrefused, 1);
+            assert_int_equal(r.refused[0].field, 14);
+        }
+    }
+}
+
+static void identity(void **state)
+{
+    (void)state;
+    struct kc_error err = {0};
+    /* two patient groups: each reading to its own; a visit number is never the MRN */
+    const char m[] = "MSH|^~\\&|M|F|||20260105100000+0000||ORU^R01|G1|P|2.6\r"
+                     "PID|||V-77^^^H^VN~A-1^^^H^MR\rOBR|1\rOBX|1|NM|8867-4^HR^LN||70|/min\r"
+                     "PID|||B-2^^^H^MR\rPV1||I|W^^3\rOBX|1|NM|8867-4^HR^LN||90|/min\r";
+    assert_int_equal(hl7_parse(m, strlen(m), &msg, &err), 0);
+    struct hl7_oru r;
+    enum hl7_nak nak;
+    assert_int_equal(hl7_oru_read(&msg, ro(), &r, &nak, NULL, &err), 0);
+    assert_int_equal(r.ngroups, 2);
+    assert_int_equal(r.groups[0].n_ids, 1);
+    assert_string_equal(r.groups[0].ids[0], "A-1");
+    assert_string_equal(r.groups[1].ids[0], "B-2");
+    assert_string_equal(r.groups[1].bed, "W^^3");
+    assert_int_equal(r.nobs, 2);
+    assert_int_equal(r.obs[0].group, 0);
+    assert_int_equal(r.obs[1].group, 1);
+    /* configured MRN type and authority; two different MRNs of that type conflict */
+    const char m2[] = "MSH|^~\\&|M|F|||20260105100000+0000||ORU^R01|G2|P|2.6\r"
+                      "PID|||1^^^OTHER^MR~2^^^CLINIC^MR~3^^^CLINIC^MR\rOBX|1|NM|8867-4^HR^LN||70\r";
+    assert_int_equal(hl7_parse(m2, strlen(m2), &msg, &err), 0);
+    struct hl7_read_options o = *ro();
+    o.mrn_type = "MR";
+    o.mrn_authority = "CLINIC";
+    assert_int_equal(hl7_oru_read(&msg, &o, &r, &nak, NULL, &err), 0);
+    assert_int_equal(r.groups[0].n_ids, 2);
+    assert_string_equal(r.groups[0].ids[0], "2");
+    assert_int_equal(r.groups[0].conflict, 1);
+}
+
+static void channels_and_alarm_series(void **state)
+{
+    (void)state;
+    struct kc_error err = {0};
+    /* NIBP and an arterial line, two SpO2 probes, ECG HR and pulse rate: distinct channels;
+     * the alarms take the cuff, the first probe and the ECG; a correction is passed on */
+    const char m[] = "MSH|^~\\&|M|F|||20260105100000+0000||ORU^R01|C1|P|2.6\rPID|||X\r"
+                     "OBX|1|NM|150033^MDC_PRESS_BLD_ART_SYS^MDC|1.13.1.1|140|266016\r"
+                     "OBX|2|NM|150301^MDC_PRESS_CUFF_SYS^MDC|1.1.9.150301|120|266016\r"
+                     "OBX|3|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.3.1.150456|97|262688\r"
+                     "OBX|4|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.3.2.150456|91|262688\r"
+                     "OBX|5|NM|149530^MDC_PULS_OXIM_PULS_RATE^MDC|1.3.1.1|71|264864\r"
+                     "OBX|6|NM|147842^MDC_ECG_HEART_RATE^MDC|1.5.1.1|70|264864|||||C\r"
+                     "OBX|7|NM|151708^MDC_AWAY_CO2_ET^MDC|1.7.1.1|5.3|3843\r"
+                     "OBX|8|NM|150344^MDC_TEMP^MDC|1.26.1.1|-99.9|268192\r";
+    assert_int_equal(hl7_parse(m, strlen(m), &msg, &err), 0);
+    struct hl7_oru r;
+    enum hl7_nak nak;
+    assert_int_equal(hl7_oru_read(&msg, ro(), &r, &nak, NULL, &err), 0);
+    assert_int_equal(r.nobs, 7);
+    assert_int_equal(r.skipped, 1);
+    struct { const char *code, *channel; double v; int alarm; char st; } want[] = {
+        {"sbp", "art", 140, 0, 'F'}, {"sbp", "nibp", 120, 1, 'F'}, {"spo2", "spo2", 97, 1, 'F'},
+        {"spo2", "spo2", 91, 0, 'F'}, {"pr", "spo2", 71, 0, 'F'}, {"hr", "ecg", 70, 1, 'C'},
+        {"etco2", "co2", 5.3 * 7.500617, 1, 'F'},
+    };
+    for (size_t i = 0; i < 7; i++) {
+        assert_string_equal(r.obs[i].code, want[i].code);
+        assert_string_equal(r.obs[i].channel, want[i].channel);
+        assert_float_equal(r.obs[i].value, want[i].v, 1e-6);
+        assert_int_equal(r.obs[i].alarm, want[i].alarm);
+        assert_int_equal(r.obs[i].status, want[i].st);
+    }
+}
+
 static void bad_messages_and_limits(void **state)
 {
     (void)state;
@@ -340,6 +461,8 @@ int main(void)
         cmocka_unit_test(ge_sample_parses),       cmocka_unit_test(other_encoding_characters),
         cmocka_unit_test(escapes),                cmocka_unit_test(sloppy_terminators_and_mdil),
         cmocka_unit_test(units_are_converted),    cmocka_unit_test(naks),
+        cmocka_unit_test(times_and_zones), cmocka_unit_test(identity),
+        cmocka_unit_test(channels_and_alarm_series),
         cmocka_unit_test(bad_messages_and_limits), cmocka_unit_test(batches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
