@@ -59,7 +59,9 @@ static void *run(void *arg)
         file_batch(w, batch, n);
         if (w->on_stored) /* committed: tell the live screens (before the ACKs go out) */
             for (size_t i = 0; i < n; i++)
-                if (!batch[i]->rc && batch[i]->m.outcome == STORE_HL7_STORED && batch[i]->m.session_id)
+                if (!batch[i]->rc && batch[i]->m.session_id &&
+                    (batch[i]->m.outcome == STORE_HL7_STORED ||
+                     batch[i]->m.outcome == STORE_HL7_PARTIAL))
                     w->on_stored(w->on_stored_arg, (long long)batch[i]->m.session_id);
         pthread_mutex_lock(&w->mu);
         for (size_t i = 0; i < n; i++) batch[i]->done = 1;
