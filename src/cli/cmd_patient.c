@@ -7,6 +7,7 @@
 
 #include "base/quantity.h"
 #include "cli/store_cli.h"
+#include "fhir/fhir.h"
 
 static void usage(FILE *out)
 {
@@ -66,7 +67,7 @@ int cmd_patient(int argc, char **argv)
         struct store_patient p;
         json_t *bundle = NULL;
         rc = store_patient_get(st, &who, 0, pos[1], &p, &err);
-        if (!rc) rc = store_patient_fhir_bundle(st, &who, p.id, &bundle, &err);
+        if (!rc) rc = fhir_export_patient(st, &who, p.id, &bundle, &err);
         if (!rc) {
             char *text = json_dumps(bundle, JSON_INDENT(1));
             if (text) puts(text);

@@ -17,6 +17,7 @@ int cmd_serve(int argc, char **argv)
         {"hl7-listen", 1, 0, 0, {0}}, {"protocol", 1, 0, 0, {0}}, {"help", 0, 0, 0, {0}},
         {"time-zone", 1, 0, 0, {0}},
         {"hl7-config", 1, 0, 0, {0}},
+        {"public-url", 1, 0, 0, {0}},
     };
     size_t n = sizeof opts / sizeof opts[0];
     if (cli_parse(argc, argv, opts, n, NULL, 0, NULL, &err)) return cli_fail(&err);
@@ -28,7 +29,9 @@ int cmd_serve(int argc, char **argv)
                "       [--hl7-config FILE]  (MRN identifier, time zones, device/bed mapping, allowlist)\n"
                "       [--protocol FILE]  (the clinic's protocol overrides; see `ketaclinic protocol`)\n"
                "       [--time-zone America/New_York]  (the clinic's tzdata zone for local dates;\n"
-               "                                        default UTC)\n");
+               "                                        default UTC)\n"
+               "       [--public-url https://clinic.example.org]  (base of absolute FHIR URLs;\n"
+               "        default: from each request's Host header)\n");
         return CLI_EXIT_OK;
     }
     struct http_options o = {0};
@@ -44,6 +47,13 @@ int cmd_serve(int argc, char **argv)
     o.hl7_config = cli_get(opts, n, "hl7-config");
     o.protocol_path = cli_get(opts, n, "protocol");
     o.time_zone = cli_get(opts, n, "time-zone");
+    o.public_url = cli_get(opts, n, "public-url");
+    if (o.public_url && strncmp(o.public_url, "http://", 7) != 0 &&
+        strncmp(o.public_url, "https://", 8) != 0) {
+        kc_error_set(&err, KC_EINVAL, "--public-url '%s': give an http:// or https:// URL",
+                     o.public_url);
+        return cli_fail(&err);
+    }
     long v;
     const char *s;
     if ((s = cli_get(opts, n, "threads"))) {

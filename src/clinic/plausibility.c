@@ -4,17 +4,17 @@
 
 #include "clinic/plausibility.h"
 
-/* LOINC codes: shared/reference/interop-security.md §C1 (HR 8867-4, SBP 8480-6, DBP 8462-4,
- * SpO2 59408-5, RR 9279-1, temperature 8310-5: V); MAP 8478-0 and EtCO2 19889-5 (?). */
+/* Units are UCUM.  The LOINC codes of these vital signs live in one place, the FHIR mapping's
+ * code table (src/fhir/fhir_codes.c). */
 static const struct plaus_vital vitals[] = {
-    {"hr", "/min", "8867-4", "Heart rate", 20, 300},
-    {"spo2", "%", "59408-5", "Oxygen saturation (pulse oximetry)", 40, 100},
-    {"sbp", "mm[Hg]", "8480-6", "Systolic blood pressure", 40, 300},
-    {"dbp", "mm[Hg]", "8462-4", "Diastolic blood pressure", 15, 200},
-    {"map", "mm[Hg]", "8478-0", "Mean arterial pressure", 25, 250},
-    {"rr", "/min", "9279-1", "Respiratory rate", 2, 80},
-    {"temp", "Cel", "8310-5", "Body temperature", 30, 44},
-    {"etco2", "mm[Hg]", "19889-5", "End-tidal CO2", 0, 150},
+    {"hr", "/min", "Heart rate", 20, 300},
+    {"spo2", "%", "Oxygen saturation (pulse oximetry)", 40, 100},
+    {"sbp", "mm[Hg]", "Systolic blood pressure", 40, 300},
+    {"dbp", "mm[Hg]", "Diastolic blood pressure", 15, 200},
+    {"map", "mm[Hg]", "Mean arterial pressure", 25, 250},
+    {"rr", "/min", "Respiratory rate", 2, 80},
+    {"temp", "Cel", "Body temperature", 30, 44},
+    {"etco2", "mm[Hg]", "End-tidal CO2", 0, 150},
 };
 
 const struct plaus_vital *plaus_vital_find(const char *code)

@@ -11,7 +11,6 @@
 struct plaus_vital {
     const char *code;  /* "hr" "spo2" "sbp" "dbp" "map" "rr" "temp" "etco2" */
     const char *unit;  /* UCUM: "/min" "%" "mm[Hg]" "Cel" */
-    const char *loinc; /* LOINC code of the observation */
     const char *name;
     double min, max;
 };

@@ -13,7 +13,7 @@
 #include "store/store.h"
 
 #define API_MAX_PARAMS 4
-#define API_MAX_HEADERS 4
+#define API_MAX_HEADERS 6
 
 struct http_server; /* server.c */
 
@@ -103,6 +103,12 @@ const struct protocol *api_protocol(const struct api_req *r);
 
 /* Query argument (?name=...) or NULL. */
 const char *api_query(struct api_req *r, const char *name);
+/* Calls fn for every query argument in order (repeated names included, values decoded); a
+ * non-zero return stops and is returned. */
+int api_query_each(struct api_req *r, int (*fn)(void *ctx, const char *key, const char *value),
+                   void *ctx);
+/* The methods routed for path, e.g. "GET, POST" ("" when none). */
+void api_route_methods(const char *path, char *out, size_t size);
 /* Request header or NULL. */
 const char *api_header_in(struct api_req *r, const char *name);
 /* A session's observations after observation id `after`, with the alarms of the whole session
@@ -137,15 +143,16 @@ int api_side_effects_add(struct api_req *r);
 int api_scales_list(struct api_req *r);
 int api_doses_add(struct api_req *r);
 int api_fhir_metadata(struct api_req *r);
-int api_fhir_patient(struct api_req *r);
-int api_fhir_patient_search(struct api_req *r);
+int api_fhir_smart_configuration(struct api_req *r);
+int api_fhir_read(struct api_req *r);
+int api_fhir_search(struct api_req *r);
 int api_fhir_everything(struct api_req *r);
-int api_fhir_encounter(struct api_req *r);
-int api_fhir_encounter_search(struct api_req *r);
-int api_fhir_observation_search(struct api_req *r);
+int api_fhir_patient_create(struct api_req *r);
+int api_fhir_patient_update(struct api_req *r);
 int api_fhir_observation_create(struct api_req *r);
-int api_fhir_medadmin_search(struct api_req *r);
-int api_fhir_adverse_search(struct api_req *r);
-int api_fhir_audit_search(struct api_req *r);
+/* Under /fhir (and the SMART discovery document): an error answered by the routing, login or
+ * limit layers becomes an OperationOutcome, every response application/fhir+json, with
+ * WWW-Authenticate on 401 and Allow on 405 (fhir.c). */
+void api_fhir_finish(struct api_req *r);
 
 #endif

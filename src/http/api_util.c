@@ -64,17 +64,18 @@ static const struct api_route routes[] = {
     {"POST", "/api/patients/:id/billing", KC_RES_BILLING, KC_ACT_WRITE, api_billing_entry},
     {"GET", "/api/patients/:id/billing", KC_RES_BILLING, KC_ACT_READ, api_billing_account},
     {"GET", "/api/patients/:id/superbill", KC_RES_BILLING, KC_ACT_READ, api_billing_superbill},
-    {"GET", "/fhir/metadata", -1, 0, api_fhir_metadata},
-    {"GET", "/fhir/Patient/:id", KC_RES_PATIENT, KC_ACT_READ, api_fhir_patient},
-    {"GET", "/fhir/Patient", KC_RES_PATIENT, KC_ACT_READ, api_fhir_patient_search},
+    /* the FHIR face (fhir.c, fhir_write.c): reads and searches check the role per part */
+    {"GET", "/fhir/metadata", -2, 0, api_fhir_metadata},
+    {"GET", "/fhir/.well-known/smart-configuration", -2, 0, api_fhir_smart_configuration},
+    {"GET", "/.well-known/smart-configuration", -2, 0, api_fhir_smart_configuration},
     {"GET", "/fhir/Patient/:id/$everything", KC_RES_PATIENT, KC_ACT_READ, api_fhir_everything},
-    {"GET", "/fhir/Encounter/:id", KC_RES_SESSION, KC_ACT_READ, api_fhir_encounter},
-    {"GET", "/fhir/Encounter", KC_RES_SESSION, KC_ACT_READ, api_fhir_encounter_search},
-    {"GET", "/fhir/Observation", KC_RES_VITALS, KC_ACT_READ, api_fhir_observation_search},
-    {"POST", "/fhir/Observation", KC_RES_VITALS, KC_ACT_WRITE, api_fhir_observation_create},
-    {"GET", "/fhir/MedicationAdministration", KC_RES_DOSE, KC_ACT_READ, api_fhir_medadmin_search},
-    {"GET", "/fhir/AdverseEvent", KC_RES_SESSION, KC_ACT_READ, api_fhir_adverse_search},
-    {"GET", "/fhir/AuditEvent", KC_RES_AUDIT, KC_ACT_READ, api_fhir_audit_search},
+    {"POST", "/fhir/Patient", KC_RES_PATIENT, KC_ACT_WRITE, api_fhir_patient_create},
+    {"PUT", "/fhir/Patient", KC_RES_PATIENT, KC_ACT_WRITE, api_fhir_patient_update},
+    {"PUT", "/fhir/Patient/:id", KC_RES_PATIENT, KC_ACT_WRITE, api_fhir_patient_update},
+    {"POST", "/fhir/Observation", -1, 0, api_fhir_observation_create},
+    {"GET", "/fhir/:type/:id/_history/:vid", -1, 0, api_fhir_read},
+    {"GET", "/fhir/:type/:id", -1, 0, api_fhir_read},
+    {"GET", "/fhir/:type", -1, 0, api_fhir_search},
 };
 
 /* Matches pattern against path; ":x" matches one non-empty segment. */
@@ -327,6 +328,45 @@ const char *api_query(struct api_req *r, const char *name)
     return r->conn ? MHD_lookup_connection_value((struct MHD_Connection *)r->conn,
                                                  MHD_GET_ARGUMENT_KIND, name)
                    : NULL;
+}
+
+struct each_arg {
+    int (*fn)(void *ctx, const char *key, const char *value);
+    void *ctx;
+    int rc;
+};
+
+static enum MHD_Result each_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+    (void)kind;
+    struct each_arg *a = cls;
+    a->rc = a->fn(a->ctx, key, value ? value : "");
+    return a->rc ? MHD_NO : MHD_YES;
+}
+
+int api_query_each(struct api_req *r, int (*fn)(void *ctx, const char *key, const char *value),
+                   void *ctx)
+{
+    struct each_arg a = {fn, ctx, 0};
+    if (r->conn)
+        MHD_get_connection_values((struct MHD_Connection *)r->conn, MHD_GET_ARGUMENT_KIND, each_arg,
+                                  &a);
+    return a.rc;
+}
+
+void api_route_methods(const char *path, char *out, size_t size)
+{
+    struct api_req tmp;
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        memset(&tmp, 0, sizeof tmp);
+        if (!match(routes[i].pattern, path, &tmp) || strstr(out, routes[i].method)) continue;
+        n += (size_t)snprintf(out + n, n < size ? size - n : 0, "%s%s", n ? ", " : "",
+                              routes[i].method);
+        if (n >= size) break;
+    }
 }
 
 const char *api_header_in(struct api_req *r, const char *name)

@@ -27,6 +27,9 @@ struct http_options {
     unsigned request_timeout_s;  /* idle connection timeout (default 30) */
     int demo;                    /* load the demonstration clinic into an empty database */
     FILE *access_log;            /* one JSON line per request (NULL: stderr) */
+    const char *public_url;      /* the server's public origin, e.g. https://clinic.example.org
+                                    (a path prefix allowed): absolute FHIR URLs are built on it
+                                    (+ "/fhir"); NULL = from the request's Host header */
     const char *ready_file;      /* if set, "host:port\n" is written here once listening */
     const char *time_zone;       /* the clinic's tzdata zone ("America/New_York"): its local
                                     dates are "today", ?date= days and ages; NULL = "UTC" */

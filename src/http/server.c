@@ -92,11 +92,13 @@ static enum MHD_Result send_json(struct http_server *s, struct MHD_Connection *c
 }
 
 static enum MHD_Result quick_error(struct http_server *s, struct MHD_Connection *c, int status,
-                                   const char *fmt, const char *arg)
+                                   const char *url, const char *fmt, const char *arg)
 {
     struct api_req r;
     memset(&r, 0, sizeof r);
+    r.path = url;
     api_error(&r, status, NULL, fmt, arg);
+    api_fhir_finish(&r); /* OperationOutcome under /fhir */
     enum MHD_Result ok = send_json(s, c, &r);
     json_decref(r.resp);
     return ok;
@@ -199,6 +201,7 @@ static int authorize(struct http_server *s, struct MHD_Connection *c, const stru
 static enum MHD_Result respond(struct http_server *s, struct MHD_Connection *c, struct conn *cc,
                                struct api_req *r, const char *ip)
 {
+    api_fhir_finish(r); /* OperationOutcome and FHIR headers under /fhir */
     enum MHD_Result ok = send_json(s, c, r);
     cc->status = r->status;
     log_request(s, r->method, r->path, r, cc, ip);
@@ -289,13 +292,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         if (atomic_fetch_add(&s->in_flight, 1) >= (int)s->opt.max_in_flight) {
             cc->rejected = 1;
             cc->status = 503;
-            return quick_error(s, c, 503, "%s", "server busy: too many requests in flight, retry shortly");
+            return quick_error(s, c, 503, url, "%s", "server busy: too many requests in flight, retry shortly");
         }
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > s->opt.max_body) {
             cc->rejected = 1;
             cc->status = 413;
-            return quick_error(s, c, 413, "request body larger than %s bytes", "the server's limit");
+            return quick_error(s, c, 413, url, "request body larger than %s bytes", "the server's limit");
         }
         return MHD_YES;
     }
@@ -324,7 +327,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (cc->held) return release_held(s, c, cc);
     if (cc->too_big) {
         cc->status = 413;
-        return quick_error(s, c, 413, "request body larger than %s bytes", "the server's limit");
+        return quick_error(s, c, 413, url, "request body larger than %s bytes", "the server's limit");
     }
 
     struct api_req r;

@@ -289,15 +289,6 @@ int store_ledger_entries(struct store *st, const char *from, const char *to,
  * the replay.  Reports the first bad seq like store_audit_verify. */
 int store_ledger_verify(struct store *st, struct store_verify *rep, struct kc_error *err);
 
-/* ---- FHIR export ----------------------------------------------------------------------------- */
-/* The whole record of one patient as a FHIR R4 Bundle (type "collection"): Patient, body-weight
- * Observations, Encounters (sessions), MedicationAdministrations (doses), vital-sign Observations
- * and rating-scale total Observations, read in one transaction and audited as one "export".
- * Entries have deterministic urn:uuid fullUrls and reference each other by them.  *out is a new
- * jansson reference (caller json_decref's it); KC_ENOTFOUND for an unknown patient. */
-int store_patient_fhir_bundle(struct store *st, const struct store_actor *who, int64_t patient_id,
-                              json_t **out, struct kc_error *err);
-
 /* ---- backup and restore --------------------------------------------------------------------- */
 /* A consistent online copy to path (refused if path exists): SQLite backup API, or pg_dump
  * (custom format) for PostgreSQL.  Audited as an "export" before the copy starts.  Verifying
@@ -377,6 +368,46 @@ struct store_side_effect_row {
 int store_side_effect_list(struct store *st, const struct store_actor *who, int64_t session_id,
                            int (*fn)(void *ctx, const struct store_side_effect_row *s), void *ctx,
                            struct kc_error *err);
+
+/* ---- a patient's whole record (store_record.c) ------------------------------------------- */
+#define STORE_SCALE_MAX_ITEMS 64
+struct store_weight_row {
+    int64_t id;
+    char at[32];
+    double weight_kg, height_cm; /* height_cm 0 = not measured */
+};
+/* One callback per kind of row; a NULL callback leaves that part unread (patient may be NULL
+ * too).  Rows come oldest first.  A non-zero return stops the read and is returned. */
+struct store_record_fns {
+    int (*patient)(void *ctx, const struct store_patient *p);
+    int (*weight)(void *ctx, const struct store_weight_row *w);
+    int (*session)(void *ctx, const struct store_session *s);
+    int (*dose)(void *ctx, const struct store_dose_row *d);
+    int (*vital)(void *ctx, const struct store_vital_row *v, int64_t session_id);
+    int (*scale)(void *ctx, const struct store_scale_row *s, const int *answers, int n_answers);
+    int (*side_effect)(void *ctx, const struct store_side_effect_row *e, int64_t session_id);
+};
+/* The record of one patient in ONE read transaction (one consistent moment), audited as one
+ * entry with action ("read", "export").  only_id > 0 keeps the rows of the requested parts with
+ * that id (vitals: also every blood pressure, so a systolic finds its diastolic).
+ * KC_ENOTFOUND for an unknown patient. */
+int store_patient_record(struct store *st, const struct store_actor *who, int64_t patient_id,
+                         int64_t only_id, const char *action,
+                         const struct store_record_fns *fns, void *ctx, struct kc_error *err);
+/* Every patient, by id, in one audited read. */
+int store_patient_each(struct store *st, const struct store_actor *who,
+                       int (*fn)(void *ctx, const struct store_patient *p), void *ctx,
+                       struct kc_error *err);
+enum store_record_kind { STORE_REC_SESSION, STORE_REC_WEIGHT, STORE_REC_DOSE, STORE_REC_VITAL,
+                         STORE_REC_SCALE, STORE_REC_SIDE_EFFECT };
+/* The patient a record row belongs to (a key lookup, not audited: the caller then reads the
+ * row through store_patient_record, which is).  KC_ENOTFOUND when there is no such row. */
+int store_record_owner(struct store *st, enum store_record_kind kind, int64_t id,
+                       int64_t *patient_id, struct kc_error *err);
+/* Replaces a patient's demographics (the MRN included; it stays unique: KC_ECONFLICT), audited
+ * as an "update".  KC_ENOTFOUND for an unknown id. */
+int store_patient_update(struct store *st, const struct store_actor *who, int64_t id,
+                         const struct store_patient_new *p, struct kc_error *err);
 
 /* ---- screening, treatment plans, discharge checks, outcomes, staff list (issue 8: the web UI;
  * store_clinical.c, store_staff.c) ---------------------------------------------------------- */

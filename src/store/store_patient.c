@@ -171,3 +171,26 @@ done:
     if (!rc) *weight_kg = got[0];
     return rc;
 }
+
+int store_patient_update(struct store *st, const struct store_actor *who, int64_t id,
+                         const struct store_patient_new *p, struct kc_error *err)
+{
+    char rid[32];
+    int64_t found = 0;
+    snprintf(rid, sizeof rid, "%" PRId64, id);
+    int rc = store__check_actor(who, err);
+    if (rc) return rc;
+    if ((rc = check_patient(p, err))) goto done;
+    if ((rc = store__begin(st, err))) goto done;
+    struct sv a[] = {SV_T(p->mrn),   SV_T(p->family_name), SV_T(p->given_name),
+                     SV_T(p->birth_date), SV_T(p->sex),    SV_T(p->phone),
+                     SV_T(p->email), SV_T(p->address),     SV_T(p->emergency_name),
+                     SV_T(p->emergency_phone), SV_I(id)};
+    rc = store__q(st, "UPDATE patients SET mrn = ?, family_name = ?, given_name = ?, "
+                      "birth_date = ?, sex = ?, phone = ?, email = ?, address = ?, "
+                      "emergency_name = ?, emergency_phone = ? WHERE id = ? RETURNING id",
+                  a, 11, id_row, &found, err);
+    if (!rc && !found) rc = kc_error_set(err, KC_ENOTFOUND, "no patient %" PRId64, id);
+done:
+    return store__finish(st, rc, who, "update", "Patient", rid, NULL, err);
+}

@@ -92,20 +92,23 @@ test('every resource type the server emits validates; search, paging, create, $e
   assert.equal(enc.json.status, 'in-progress');
   validateBundle((await n.get(`/fhir/Encounter?patient=Patient/${pid}`)).json, 'Encounter search');
 
-  // paging: 20 vitals, 7 per page
+  // paging: 20 vitals = 5 blood pressure panels + 5 heart rates + 5 SpO2, and the weight
   const p1 = await n.get(`/fhir/Observation?patient=Patient/${pid}&category=vital-signs&_count=7`);
   validateBundle(p1.json, 'Observation page 1');
   assert.equal(p1.json.entry.length, 7);
+  assert.equal(p1.json.total, 16);
   const next = p1.json.link.find((l) => l.relation === 'next').url;
-  const p2 = await n.get(`/fhir/${next}`);
+  assert.ok(next.startsWith(`${srv.base}/fhir/Observation?`), next);
+  const p2 = await n.get(next.slice(srv.base.length));
   assert.equal(p2.json.entry.length, 7);
   const ids1 = new Set(p1.json.entry.map((e) => e.resource.id));
   assert.ok(p2.json.entry.every((e) => !ids1.has(e.resource.id)), 'pages do not overlap');
   const hr = await n.get(`/fhir/Observation?patient=Patient/${pid}&code=http://loinc.org|8867-4`);
   assert.equal(hr.json.entry.length, 5);
   assert.ok(hr.json.entry.every((e) => e.resource.code.coding[0].code === '8867-4'));
-  const late = await n.get(`/fhir/Observation?patient=Patient/${pid}&code=8480-6&date=ge2026-12-01T09:20:00Z`);
+  const late = await n.get(`/fhir/Observation?patient=Patient/${pid}&code=85354-9&date=ge2026-12-01T09:20:00Z`);
   assert.equal(late.json.entry.length, 3);
+  assert.deepEqual(late.json.entry[0].resource.component.map((c) => c.code.coding[0].code), ['8480-6', '8462-4']);
   const survey = await n.get(`/fhir/Observation?patient=Patient/${pid}&category=survey`);
   validateBundle(survey.json, 'survey Observations');
   assert.equal(survey.json.entry[0].resource.code.coding[0].code, '44261-6');
@@ -119,8 +122,10 @@ test('every resource type the server emits validates; search, paging, create, $e
     valueQuantity: { value: 88, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' } });
   assert.equal(created.status, 201, JSON.stringify(created.json));
   assertValid(created.json, 'created Observation');
-  assert.match(created.headers.get('location'), /^Observation\/v\d+\/_history\/1$/);
-  assert.equal(created.headers.get('etag'), 'W/"1"');
+  assert.match(created.headers.get('location'), /^http:\/\/127\.0\.0\.1:\d+\/fhir\/Observation\/v\d+\/_history\/[0-9a-f]+$/);
+  assert.equal(created.headers.get('etag'), `W/"${created.json.meta.versionId}"`);
+  const again = await n.get(created.headers.get('location').slice(srv.base.length));
+  assert.equal(again.status, 200, 'the Location resolves');
   assert.equal(created.json.valueQuantity.value, 88);
   const bad = await n.post('/fhir/Observation', { resourceType: 'Observation', status: 'final',
     code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] }, encounter: { reference: `Encounter/${sid}` },
@@ -129,7 +134,7 @@ test('every resource type the server emits validates; search, paging, create, $e
   assertValid(bad.json, 'OperationOutcome 422');
 
   validateBundle((await n.get(`/fhir/MedicationAdministration?patient=Patient/${pid}`)).json, 'MedicationAdministration');
-  const ae = await n.get(`/fhir/AdverseEvent?patient=Patient/${pid}`);
+  const ae = await n.get(`/fhir/AdverseEvent?subject=Patient/${pid}`);
   validateBundle(ae.json, 'AdverseEvent');
   assert.equal(ae.json.entry[0].resource.event.text, 'dizziness');
 
@@ -143,8 +148,9 @@ test('every resource type the server emits validates; search, paging, create, $e
   assert.equal(all.status, 200);
   validateBundle(all.json, '$everything');
   const types = new Set(all.json.entry.map((e) => e.resource.resourceType));
-  for (const t of ['Patient', 'Encounter', 'Observation', 'MedicationAdministration', 'AdverseEvent']) assert.ok(types.has(t), t);
-  assert.equal(all.json.entry.filter((e) => e.resource.resourceType === 'Observation').length, 20 + 1 + 1);
+  for (const t of ['Patient', 'Encounter', 'Observation', 'MedicationAdministration', 'AdverseEvent', 'QuestionnaireResponse']) assert.ok(types.has(t), t);
+  // 15 vital-sign Observations (BP as panels) + the created heart rate + the weight + the PHQ-9 total
+  assert.equal(all.json.entry.filter((e) => e.resource.resourceType === 'Observation').length, 15 + 1 + 1 + 1);
   assert.equal((await n.get('/fhir/Observation')).status, 400, 'search needs a patient');
   const byMrn = await n.get('/fhir/Patient?identifier=urn:ketaclinic:mrn|F-1');
   validateBundle(byMrn.json, 'Patient search');

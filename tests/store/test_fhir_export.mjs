@@ -1,4 +1,4 @@
-// test_fhir_export.mjs — the patient Bundle made by store_patient_fhir_bundle, checked by a real
+// test_fhir_export.mjs — the patient Bundle made by fhir_export_patient (src/fhir), checked by a real
 // FHIR R4 peer from npm: the `fhir` package's validator accepts the Bundle and every resource in it.
 // The Bundle comes from the store suite (tests/unit/test_store.c writes it where KC_FHIR_OUT says).
 import { test } from 'node:test';
@@ -23,7 +23,7 @@ test('the patient Bundle and each of its resources validate as FHIR R4', () => {
     const v = fhir.validate(bundle);
     assert.ok(v.valid, `Bundle is not valid FHIR R4: ${JSON.stringify(v.messages)}`);
     const types = bundle.entry.map((e) => e.resource.resourceType).sort();
-    assert.deepEqual([...new Set(types)], ['Encounter', 'MedicationAdministration', 'Observation', 'Patient']);
+    assert.deepEqual([...new Set(types)], ['Encounter', 'MedicationAdministration', 'Observation', 'Patient', 'QuestionnaireResponse']);
     for (const e of bundle.entry) {
       const r = fhir.validate(e.resource);
       assert.ok(r.valid, `${e.resource.resourceType}/${e.resource.id}: ${JSON.stringify(r.messages)}`);

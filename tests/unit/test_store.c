@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fhir/fhir.h"
 #include "store/schema.h"
 #include "store_fixture.h"
 #include "store_world.h"
@@ -539,7 +540,7 @@ static void fhir_bundle_holds_the_whole_record(void **state)
                                        &err),
               err);
     json_t *b = NULL;
-    assert_ok(store_patient_fhir_bundle(w.st, &fx_who, w.patient, &b, &err), err);
+    assert_ok(fhir_export_patient(w.st, &fx_who, w.patient, &b, &err), err);
     assert_string_equal(json_string_value(json_object_get(b, "resourceType")), "Bundle");
     assert_string_equal(json_string_value(json_object_get(b, "type")), "collection");
     assert_int_equal(count_type(b, "Patient"), 1);
@@ -564,7 +565,7 @@ static void fhir_bundle_holds_the_whole_record(void **state)
     }
     free(text);
     json_decref(b);
-    assert_fails(store_patient_fhir_bundle(w.st, &fx_who, 9999999, &b, &err), KC_ENOTFOUND, err,
+    assert_fails(fhir_export_patient(w.st, &fx_who, 9999999, &b, &err), KC_ENOTFOUND, err,
                  "no patient");
     store_close(w.st);
 }
