@@ -73,7 +73,12 @@ test('every /fhir error is an OperationOutcome with the right status and headers
   outcome(await bearer('not-a-token').get(`/fhir/Patient/${w.pid}`), 401, 'bad token');
   const fd = new Client(srv.base);
   await fd.login('fd', PW);
-  outcome(await fd.get(`/fhir/Observation?patient=Patient/${w.pid}`), 403, 'front desk reads vitals');
+  outcome(await fd.get(`/fhir/Encounter?patient=Patient/${w.pid}`), 403, 'front desk reads sessions');
+  outcome(await fd.get(`/fhir/Observation/v1`), 403, 'front desk reads a vital sign');
+  // a search returns only the parts the role may read: the front desk sees weights, not vitals
+  const mixed = await fd.get(`/fhir/Observation?patient=Patient/${w.pid}`);
+  assert.equal(mixed.status, 200);
+  assert.ok(mixed.json.entry.every((e) => e.resource.code.coding[0].code === '29463-7'), 'weights only');
   outcome(await api.get('/fhir/Foo'), 404, 'unknown type');
   outcome(await api.get('/fhir/Patient/999999'), 404, 'unknown id');
   outcome(await api.get('/fhir/Observation/x12'), 404, 'malformed id');
