@@ -39,6 +39,7 @@ export async function seed(srv) {
   }
   assert.equal((await n.post(`/api/sessions/${sid}/vitals`, { observations: obs })).status, 201);
   const s2 = await n.post('/api/sessions', { patient_id: pid, chair: 'c2', planned_at: '2026-12-03T09:00:00Z' });
+  const s3 = await n.post('/api/sessions', { patient_id: pid2, chair: 'c3', planned_at: '2026-12-03T09:00:00Z' });
   const scales = [['phq9', [1, 1, 1, 1, 1, 1, 1, 1, 0]], ['gad7', [1, 2, 1, 0, 1, 1, 0]],
     ['phq9', [0, 1, 0, 1, 0, 1, 0, 0, 0]], ['madrs', [2, 2, 1, 1, 2, 1, 1, 2, 1, 0]]];
   for (const [scale, answers] of scales) {
@@ -57,5 +58,5 @@ export async function seed(srv) {
       conc_mg_per_ml: 1, lot: 'F1', location: 'safe', started_at: `2026-12-01T09:${10 + i * 12}:00Z` });
     assert.equal(d.status, 201, JSON.stringify(d.json));
   }
-  return { admin, nurse: n, pid, pid2, sid, sid2: s2.json.id, nurseTok, readTok, auditTok };
+  return { admin, nurse: n, pid, pid2, sid, sid2: s2.json.id, sid3: s3.json.id, nurseTok, readTok, auditTok };
 }
