@@ -19,22 +19,22 @@
 #include "clinic/scale.h"
 #include "store/store.h"
 
-#define FHIR_LOINC "http://loinc.org"
-#define FHIR_UCUM "http://unitsofmeasure.org"
-#define FHIR_MRN_SYSTEM "urn:ketaclinic:mrn"
-#define FHIR_LOCAL_SYSTEM "urn:ketaclinic:code"         /* codes with no LOINC term */
+#define FHIR_LOINC              "http://loinc.org"
+#define FHIR_UCUM               "http://unitsofmeasure.org"
+#define FHIR_MRN_SYSTEM         "urn:ketaclinic:mrn"
+#define FHIR_LOCAL_SYSTEM       "urn:ketaclinic:code"           /* codes with no LOINC term */
 #define FHIR_QUESTIONNAIRE_BASE "urn:ketaclinic:questionnaire:" /* + scale key: canonical */
-#define FHIR_OBS_CATEGORY "http://terminology.hl7.org/CodeSystem/observation-category"
-#define FHIR_BP_PANEL "85354-9"   /* FHIR R4 vital-signs profile "bp" */
-#define FHIR_BODY_WEIGHT "29463-7" /* FHIR R4 vital-signs profile "bodyweight" */
+#define FHIR_OBS_CATEGORY       "http://terminology.hl7.org/CodeSystem/observation-category"
+#define FHIR_BP_PANEL           "85354-9" /* FHIR R4 vital-signs profile "bp" */
+#define FHIR_BODY_WEIGHT        "29463-7" /* FHIR R4 vital-signs profile "bodyweight" */
 #define FHIR_VITALSIGNS_PROFILE "http://hl7.org/fhir/StructureDefinition/vitalsigns"
 
 /* The code table of the vital signs the clinic stores (src/fhir/fhir_codes.c). */
 struct fhir_vital_code {
-    const char *code;    /* ketaclinic's: "hr" "spo2" "sbp" "dbp" "map" "rr" "temp" "etco2" */
-    const char *system;  /* FHIR_LOINC, or FHIR_LOCAL_SYSTEM where no term is confirmed */
-    const char *loinc;   /* the first coding's code */
-    const char *loinc2;  /* a second coding (pulse oximetry: 59408-5 beside 2708-6), or NULL */
+    const char *code;   /* ketaclinic's: "hr" "spo2" "sbp" "dbp" "map" "rr" "temp" "etco2" */
+    const char *system; /* FHIR_LOINC, or FHIR_LOCAL_SYSTEM where no term is confirmed */
+    const char *loinc;  /* the first coding's code */
+    const char *loinc2; /* a second coding (pulse oximetry: 59408-5 beside 2708-6), or NULL */
     const char *display;
     const char *ucum;    /* UCUM code of the value, also its unit text */
     const char *profile; /* the FHIR R4 vital-signs profile URL it meets, or NULL */
@@ -65,15 +65,20 @@ json_t *fhir_outcome(const char *severity, const char *code, const char *diagnos
 
 /* The parts of a record fhir_record reads. */
 enum {
-    FHIR_PART_PATIENT = 1, FHIR_PART_WEIGHT = 2, FHIR_PART_ENCOUNTER = 4, FHIR_PART_DOSE = 8,
-    FHIR_PART_VITAL = 16, FHIR_PART_SCALE = 32, FHIR_PART_ADVERSE = 64, FHIR_PART_ALL = 127
+    FHIR_PART_PATIENT = 1,
+    FHIR_PART_WEIGHT = 2,
+    FHIR_PART_ENCOUNTER = 4,
+    FHIR_PART_DOSE = 8,
+    FHIR_PART_VITAL = 16,
+    FHIR_PART_SCALE = 32,
+    FHIR_PART_ADVERSE = 64,
+    FHIR_PART_ALL = 127
 };
 /* Appends the resources of a patient's record (the parts asked for; only_id > 0: only the rows
  * with that id) to out, in a fixed order, from one audited store read (action "read" or
  * "export").  KC_ENOTFOUND for an unknown patient. */
-int fhir_record(struct store *st, const struct store_actor *who, int64_t patient_id,
-                unsigned parts, int64_t only_id, const char *action, json_t *out,
-                struct kc_error *err);
+int fhir_record(struct store *st, const struct store_actor *who, int64_t patient_id, unsigned parts,
+                int64_t only_id, const char *action, json_t *out, struct kc_error *err);
 /* The whole record as a Bundle of type collection: fullUrls are deterministic urn:uuids and the
  * references between entries point at them.  Audited as one "export". */
 int fhir_export_patient(struct store *st, const struct store_actor *who, int64_t patient_id,

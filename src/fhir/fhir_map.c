@@ -57,8 +57,8 @@ static json_t *versioned(json_t *res)
 
 static json_t *category(const char *code, const char *display)
 {
-    return json_pack("[{s:[{s:s, s:s, s:s}]}]", "coding", "system", FHIR_OBS_CATEGORY, "code",
-                     code, "display", display);
+    return json_pack("[{s:[{s:s, s:s, s:s}]}]", "coding", "system", FHIR_OBS_CATEGORY, "code", code,
+                     "display", display);
 }
 
 json_t *fhir_patient(const struct store_patient *p)
@@ -66,27 +66,32 @@ json_t *fhir_patient(const struct store_patient *p)
     json_t *name = json_pack("{s:s}", "family", p->family_name);
     if (p->given_name[0]) json_object_set_new(name, "given", json_pack("[s]", p->given_name));
     json_t *res = json_pack("{s:s, s:o, s:[{s:{s:[{s:s, s:s}]}, s:s, s:s}], s:[o], s:s}",
-                            "resourceType", "Patient", "id", idstr("", p->id), "identifier",
-                            "type", "coding", "system",
-                            "http://terminology.hl7.org/CodeSystem/v2-0203", "code", "MR",
-                            "system", FHIR_MRN_SYSTEM, "value", p->mrn, "name", name, "gender",
-                            p->sex[0] ? p->sex : "unknown");
+                            "resourceType", "Patient", "id", idstr("", p->id), "identifier", "type",
+                            "coding", "system", "http://terminology.hl7.org/CodeSystem/v2-0203",
+                            "code", "MR", "system", FHIR_MRN_SYSTEM, "value", p->mrn, "name", name,
+                            "gender", p->sex[0] ? p->sex : "unknown");
     set_str(res, "birthDate", p->birth_date);
     json_t *telecom = json_array();
     if (p->phone[0])
-        json_array_append_new(telecom, json_pack("{s:s, s:s}", "system", "phone", "value", p->phone));
+        json_array_append_new(telecom,
+                              json_pack("{s:s, s:s}", "system", "phone", "value", p->phone));
     if (p->email[0])
-        json_array_append_new(telecom, json_pack("{s:s, s:s}", "system", "email", "value", p->email));
-    if (json_array_size(telecom)) json_object_set_new(res, "telecom", telecom);
-    else json_decref(telecom);
-    if (p->address[0]) json_object_set_new(res, "address", json_pack("[{s:s}]", "text", p->address));
+        json_array_append_new(telecom,
+                              json_pack("{s:s, s:s}", "system", "email", "value", p->email));
+    if (json_array_size(telecom))
+        json_object_set_new(res, "telecom", telecom);
+    else
+        json_decref(telecom);
+    if (p->address[0])
+        json_object_set_new(res, "address", json_pack("[{s:s}]", "text", p->address));
     if (p->emergency_name[0]) {
-        json_t *c = json_pack("{s:[{s:[{s:s, s:s}]}], s:{s:s}}", "relationship", "coding",
-                              "system", "http://terminology.hl7.org/CodeSystem/v2-0131", "code",
-                              "C", "name", "text", p->emergency_name);
+        json_t *c = json_pack("{s:[{s:[{s:s, s:s}]}], s:{s:s}}", "relationship", "coding", "system",
+                              "http://terminology.hl7.org/CodeSystem/v2-0131", "code", "C", "name",
+                              "text", p->emergency_name);
         if (p->emergency_phone[0])
-            json_object_set_new(c, "telecom", json_pack("[{s:s, s:s}]", "system", "phone",
-                                                        "value", p->emergency_phone));
+            json_object_set_new(
+                c, "telecom",
+                json_pack("[{s:s, s:s}]", "system", "phone", "value", p->emergency_phone));
         json_object_set_new(res, "contact", json_pack("[o]", c));
     }
     return versioned(res);
@@ -95,18 +100,21 @@ json_t *fhir_patient(const struct store_patient *p)
 json_t *fhir_encounter(const struct store_session *s)
 {
     static const char *const status[] = {"planned", "in-progress", "finished", "cancelled"};
-    json_t *e = json_pack("{s:s, s:o, s:s, s:{s:s, s:s, s:s}, s:o}", "resourceType", "Encounter",
-                          "id", idstr("", s->id), "status", status[(unsigned)s->status & 3],
-                          "class", "system", "http://terminology.hl7.org/CodeSystem/v3-ActCode",
-                          "code", "AMB", "display", "ambulatory", "subject",
-                          ref("Patient", s->patient_id));
+    json_t *e =
+        json_pack("{s:s, s:o, s:s, s:{s:s, s:s, s:s}, s:o}", "resourceType", "Encounter", "id",
+                  idstr("", s->id), "status", status[(unsigned)s->status & 3], "class", "system",
+                  "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code", "AMB", "display",
+                  "ambulatory", "subject", ref("Patient", s->patient_id));
     json_t *period = json_object();
     set_str(period, "start", s->started_at[0] ? s->started_at : s->planned_at);
     set_str(period, "end", s->ended_at);
-    if (json_object_size(period)) json_object_set_new(e, "period", period);
-    else json_decref(period);
+    if (json_object_size(period))
+        json_object_set_new(e, "period", period);
+    else
+        json_decref(period);
     if (s->chair[0])
-        json_object_set_new(e, "location", json_pack("[{s:{s:s}}]", "location", "display", s->chair));
+        json_object_set_new(e, "location",
+                            json_pack("[{s:{s:s}}]", "location", "display", s->chair));
     return versioned(e);
 }
 
@@ -142,8 +150,10 @@ json_t *fhir_vital(const struct store_vital_row *v, const struct store_vital_row
                           "Observation", "id", idstr("v", v->id), "meta", "profile",
                           profile ? profile : FHIR_VITALSIGNS_PROFILE, "status", "final",
                           "category", category("vital-signs", "Vital Signs"), "code",
-                          panel ? concept(FHIR_LOINC, FHIR_BP_PANEL, "Blood pressure panel with "
-                                          "all children optional") : vital_concept(vc),
+                          panel ? concept(FHIR_LOINC, FHIR_BP_PANEL,
+                                          "Blood pressure panel with "
+                                          "all children optional")
+                                : vital_concept(vc),
                           "subject", ref("Patient", patient_id), "encounter",
                           ref("Encounter", session_id), "effectiveDateTime", v->at);
     if (!o) return NULL;
@@ -162,13 +172,12 @@ json_t *fhir_vital(const struct store_vital_row *v, const struct store_vital_row
 
 json_t *fhir_weight(const struct store_weight_row *w, long long patient_id)
 {
-    json_t *o = json_pack("{s:s, s:o, s:{s:[s]}, s:s, s:o, s:o, s:o, s:s, s:o}", "resourceType",
-                          "Observation", "id", idstr("w", w->id), "meta", "profile",
-                          "http://hl7.org/fhir/StructureDefinition/bodyweight", "status", "final",
-                          "category", category("vital-signs", "Vital Signs"), "code",
-                          concept(FHIR_LOINC, FHIR_BODY_WEIGHT, "Body weight"), "subject",
-                          ref("Patient", patient_id), "effectiveDateTime", w->at,
-                          "valueQuantity", quantity(w->weight_kg, "kg"));
+    json_t *o = json_pack(
+        "{s:s, s:o, s:{s:[s]}, s:s, s:o, s:o, s:o, s:s, s:o}", "resourceType", "Observation", "id",
+        idstr("w", w->id), "meta", "profile", "http://hl7.org/fhir/StructureDefinition/bodyweight",
+        "status", "final", "category", category("vital-signs", "Vital Signs"), "code",
+        concept(FHIR_LOINC, FHIR_BODY_WEIGHT, "Body weight"), "subject", ref("Patient", patient_id),
+        "effectiveDateTime", w->at, "valueQuantity", quantity(w->weight_kg, "kg"));
     return versioned(o);
 }
 
@@ -213,21 +222,22 @@ json_t *fhir_questionnaire_response(const struct store_scale_row *s, const int *
     for (int i = 0; i < n_answers; i++) {
         char lid[16];
         link_id(lid, i);
-        json_t *it = json_pack("{s:s, s:[{s:i}]}", "linkId", lid, "answer", "valueInteger",
-                               answers[i]);
+        json_t *it =
+            json_pack("{s:s, s:[{s:i}]}", "linkId", lid, "answer", "valueInteger", answers[i]);
         if (def && i < def->n_items && def->item_text) set_str(it, "text", def->item_text[i]);
         json_array_append_new(items, it);
     }
-    json_t *q = json_pack("{s:s, s:o, s:s, s:s, s:o, s:s}", "resourceType",
-                          "QuestionnaireResponse", "id", idstr("", s->id), "questionnaire", canon,
-                          "status", "completed", "subject", ref("Patient", patient_id),
-                          "authored", s->at);
+    json_t *q = json_pack("{s:s, s:o, s:s, s:s, s:o, s:s}", "resourceType", "QuestionnaireResponse",
+                          "id", idstr("", s->id), "questionnaire", canon, "status", "completed",
+                          "subject", ref("Patient", patient_id), "authored", s->at);
     if (!q) {
         json_decref(items);
         return NULL;
     }
-    if (json_array_size(items)) json_object_set_new(q, "item", items);
-    else json_decref(items);
+    if (json_array_size(items))
+        json_object_set_new(q, "item", items);
+    else
+        json_decref(items);
     if (s->session_id) json_object_set_new(q, "encounter", ref("Encounter", s->session_id));
     return versioned(q);
 }
@@ -242,33 +252,34 @@ json_t *fhir_questionnaire(const struct scale_def *def)
         link_id(lid, i);
         snprintf(text, sizeof text, "Item %d", i + 1);
         /* item text only where the instrument is free to reproduce (scale_table.c) */
-        json_t *it = json_pack("{s:s, s:s, s:s, s:b}", "linkId", lid, "text",
-                               def->item_text ? def->item_text[i] : text, "type", "integer",
-                               "required", 1);
+        json_t *it =
+            json_pack("{s:s, s:s, s:s, s:b}", "linkId", lid, "text",
+                      def->item_text ? def->item_text[i] : text, "type", "integer", "required", 1);
         if (def->item_loinc)
-            json_object_set_new(it, "code", json_pack("[{s:s, s:s}]", "system", FHIR_LOINC,
-                                                      "code", def->item_loinc[i]));
+            json_object_set_new(
+                it, "code",
+                json_pack("[{s:s, s:s}]", "system", FHIR_LOINC, "code", def->item_loinc[i]));
         json_array_append_new(items, it);
     }
-    json_t *q = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s], s:o}", "resourceType",
-                          "Questionnaire", "id", def->key, "url", canon, "title", def->name,
-                          "status", "active", "subjectType", "Patient", "item", items);
+    json_t *q = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s], s:o}", "resourceType", "Questionnaire",
+                          "id", def->key, "url", canon, "title", def->name, "status", "active",
+                          "subjectType", "Patient", "item", items);
     if (q && def->panel_loinc)
-        json_object_set_new(q, "code", json_pack("[{s:s, s:s, s:s}]", "system", FHIR_LOINC,
-                                                 "code", def->panel_loinc, "display", def->name));
+        json_object_set_new(q, "code",
+                            json_pack("[{s:s, s:s, s:s}]", "system", FHIR_LOINC, "code",
+                                      def->panel_loinc, "display", def->name));
     return versioned(q);
 }
 
 json_t *fhir_adverse_event(const struct store_side_effect_row *e, long long patient_id,
                            long long session_id)
 {
-    json_t *a = json_pack("{s:s, s:o, s:s, s:o, s:o, s:s, s:{s:s}, s:{s:[{s:s, s:s}]}}",
-                          "resourceType", "AdverseEvent", "id", idstr("", e->id), "actuality",
-                          "actual", "subject", ref("Patient", patient_id), "encounter",
-                          ref("Encounter", session_id), "date", e->at, "event", "text", e->code,
-                          "severity", "coding", "system",
-                          "http://terminology.hl7.org/CodeSystem/adverse-event-severity", "code",
-                          e->severity);
+    json_t *a = json_pack(
+        "{s:s, s:o, s:s, s:o, s:o, s:s, s:{s:s}, s:{s:[{s:s, s:s}]}}", "resourceType",
+        "AdverseEvent", "id", idstr("", e->id), "actuality", "actual", "subject",
+        ref("Patient", patient_id), "encounter", ref("Encounter", session_id), "date", e->at,
+        "event", "text", e->code, "severity", "coding", "system",
+        "http://terminology.hl7.org/CodeSystem/adverse-event-severity", "code", e->severity);
     return versioned(a);
 }
 
@@ -278,33 +289,39 @@ json_t *fhir_medication_administration(const struct store_dose_row *d, long long
 {
     static const struct {
         const char *route, *snomed, *display;
-    } routes[] = {{"iv", "47625008", "Intravenous route"}, {"im", "78421000", "Intramuscular route"},
-                  {"intranasal", "46713006", "Nasal route"}, {"oral", "26643006", "Oral route"},
+    } routes[] = {{"iv", "47625008", "Intravenous route"},
+                  {"im", "78421000", "Intramuscular route"},
+                  {"intranasal", "46713006", "Nasal route"},
+                  {"oral", "26643006", "Oral route"},
                   {"sc", "34206005", "Subcutaneous route"}};
     const char *code = NULL, *display = NULL;
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
-        if (strcmp(routes[i].route, d->route) == 0) code = routes[i].snomed, display = routes[i].display;
+        if (strcmp(routes[i].route, d->route) == 0)
+            code = routes[i].snomed, display = routes[i].display;
     char text[160];
-    snprintf(text, sizeof text, "%s, lot %s", strcmp(d->form, "salt") == 0 ?
-             "as hydrochloride salt" : "as base", d->lot[0] ? d->lot : "-");
-    json_t *dosage = json_pack("{s:s, s:o}", "text", text, "dose",
-                               quantity((double)d->dose_ug / 1000.0, "mg"));
+    snprintf(text, sizeof text, "%s, lot %s",
+             strcmp(d->form, "salt") == 0 ? "as hydrochloride salt" : "as base",
+             d->lot[0] ? d->lot : "-");
+    json_t *dosage =
+        json_pack("{s:s, s:o}", "text", text, "dose", quantity((double)d->dose_ug / 1000.0, "mg"));
     if (code)
-        json_object_set_new(dosage, "route", json_pack("{s:[{s:s, s:s, s:s}]}", "coding", "system",
-                                                       "http://snomed.info/sct", "code", code,
-                                                       "display", display));
+        json_object_set_new(dosage, "route",
+                            json_pack("{s:[{s:s, s:s, s:s}]}", "coding", "system",
+                                      "http://snomed.info/sct", "code", code, "display", display));
     json_t *m = json_pack("{s:s, s:o, s:s, s:{s:s}, s:o, s:o, s:o}", "resourceType",
-                          "MedicationAdministration", "id", idstr("", d->id), "status",
-                          "completed", "medicationCodeableConcept", "text", d->drug, "subject",
+                          "MedicationAdministration", "id", idstr("", d->id), "status", "completed",
+                          "medicationCodeableConcept", "text", d->drug, "subject",
                           ref("Patient", patient_id), "context", ref("Encounter", d->session_id),
                           "dosage", dosage);
     if (!m) return NULL;
     if (d->given_by[0])
-        json_object_set_new(m, "performer", json_pack("[{s:{s:s}}]", "actor", "display", d->given_by));
+        json_object_set_new(m, "performer",
+                            json_pack("[{s:{s:s}}]", "actor", "display", d->given_by));
     if (d->ended_at[0])
-        json_object_set_new(m, "effectivePeriod", json_pack("{s:s, s:s}", "start", d->started_at,
-                                                            "end", d->ended_at));
-    else json_object_set_new(m, "effectiveDateTime", json_string(d->started_at));
+        json_object_set_new(m, "effectivePeriod",
+                            json_pack("{s:s, s:s}", "start", d->started_at, "end", d->ended_at));
+    else
+        json_object_set_new(m, "effectiveDateTime", json_string(d->started_at));
     return versioned(m);
 }
 
@@ -312,23 +329,27 @@ json_t *fhir_audit_event(const struct store_audit_entry *a)
 {
     /* action: C create, R read, U update, D delete, E execute (logins and exports). */
     char act[2] = "E";
-    if (strcmp(a->action, "create") == 0) act[0] = 'C';
-    else if (strcmp(a->action, "read") == 0) act[0] = 'R';
-    else if (strcmp(a->action, "update") == 0) act[0] = 'U';
-    else if (strcmp(a->action, "delete") == 0) act[0] = 'D';
+    if (strcmp(a->action, "create") == 0)
+        act[0] = 'C';
+    else if (strcmp(a->action, "read") == 0)
+        act[0] = 'R';
+    else if (strcmp(a->action, "update") == 0)
+        act[0] = 'U';
+    else if (strcmp(a->action, "delete") == 0)
+        act[0] = 'D';
     char what[128];
     snprintf(what, sizeof what, "%s/%s", a->resource_type, a->resource_id);
-    json_t *agent = json_pack("{s:{s:s}, s:b}", "who", "display", a->user[0] ? a->user : "-",
-                              "requestor", 1);
-    if (a->source[0]) json_object_set_new(agent, "network", json_pack("{s:s}", "address", a->source));
+    json_t *agent =
+        json_pack("{s:{s:s}, s:b}", "who", "display", a->user[0] ? a->user : "-", "requestor", 1);
+    if (a->source[0])
+        json_object_set_new(agent, "network", json_pack("{s:s}", "address", a->source));
     json_t *e = json_pack("{s:s, s:o, s:{s:s, s:s}, s:s, s:s, s:s, s:[o], s:{s:{s:s}}, "
                           "s:[{s:{s:s}}]}",
                           "resourceType", "AuditEvent", "id", idstr("", a->seq), "type", "system",
                           "http://terminology.hl7.org/CodeSystem/audit-event-type", "code", "rest",
                           "action", act, "recorded", a->at, "outcome",
-                          strcmp(a->outcome, "success") == 0 ? "0" : "4", "agent", agent,
-                          "source", "observer", "display", "ketaclinic", "entity", "what",
-                          "display", what);
+                          strcmp(a->outcome, "success") == 0 ? "0" : "4", "agent", agent, "source",
+                          "observer", "display", "ketaclinic", "entity", "what", "display", what);
     return versioned(e);
 }
 

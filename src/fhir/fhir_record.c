@@ -83,7 +83,8 @@ static int vitals_out(struct rec *x)
     size_t *pair = malloc((n ? n : 1) * sizeof *pair); /* systolic -> its diastolic, or n */
     char *taken = calloc(n ? n : 1, 1);
     int rc = pair && taken ? 0 : KC_ENOMEM;
-    for (size_t i = 0; i < n && !rc; i++) pair[i] = n;
+    for (size_t i = 0; i < n && !rc; i++)
+        pair[i] = n;
     for (size_t start = 0, end; start < n && !rc; start = end) {
         for (end = start + 1; end < n && !strcmp(x->vits[end].v.at, x->vits[start].v.at); end++) {
         }
@@ -102,8 +103,8 @@ static int vitals_out(struct rec *x)
         const struct vit *a = &x->vits[i];
         if (taken[i]) continue; /* a diastolic inside a panel */
         if (x->only_id && a->v.id != x->only_id) continue;
-        rc = put(x, fhir_vital(&a->v, pair[i] < n ? &x->vits[pair[i]].v : NULL, x->pid,
-                               a->session_id));
+        rc = put(
+            x, fhir_vital(&a->v, pair[i] < n ? &x->vits[pair[i]].v : NULL, x->pid, a->session_id));
     }
     free(pair);
     free(taken);
@@ -123,9 +124,8 @@ static int on_side_effect(void *ctx, const struct store_side_effect_row *e, int6
     return put(x, fhir_adverse_event(e, x->pid, session_id));
 }
 
-int fhir_record(struct store *st, const struct store_actor *who, int64_t patient_id,
-                unsigned parts, int64_t only_id, const char *action, json_t *out,
-                struct kc_error *err)
+int fhir_record(struct store *st, const struct store_actor *who, int64_t patient_id, unsigned parts,
+                int64_t only_id, const char *action, json_t *out, struct kc_error *err)
 {
     struct store_record_fns fns = {
         parts & FHIR_PART_PATIENT ? on_patient : NULL,
@@ -153,9 +153,10 @@ static void urn(const char *type_id, char out[64])
     crypto_generichash(h, sizeof h, (const unsigned char *)in, (unsigned long long)n, NULL, 0);
     h[6] = (unsigned char)((h[6] & 0x0f) | 0x40);
     h[8] = (unsigned char)((h[8] & 0x3f) | 0x80);
-    snprintf(out, 64, "urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12],
-             h[13], h[14], h[15]);
+    snprintf(out, 64,
+             "urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", h[0],
+             h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13],
+             h[14], h[15]);
 }
 
 /* Every {"reference": "Type/id"} inside v that names an entry becomes that entry's urn. */
@@ -184,20 +185,22 @@ int fhir_export_patient(struct store *st, const struct store_actor *who, int64_t
     if (!rc) rc = fhir_record(st, who, patient_id, FHIR_PART_ALL, 0, "export", res, err);
     size_t i;
     json_t *r;
-    json_array_foreach(rc ? NULL : res, i, r) {
+    json_array_foreach(rc ? NULL : res, i, r)
+    {
         char tid[96], u[64];
         snprintf(tid, sizeof tid, "%s/%s", json_string_value(json_object_get(r, "resourceType")),
                  json_string_value(json_object_get(r, "id")));
         urn(tid, u);
         json_object_set_new(urls, tid, json_string(u));
     }
-    json_array_foreach(rc ? NULL : res, i, r) {
+    json_array_foreach(rc ? NULL : res, i, r)
+    {
         rewrite_refs(r, urls);
         char tid[96];
         snprintf(tid, sizeof tid, "%s/%s", json_string_value(json_object_get(r, "resourceType")),
                  json_string_value(json_object_get(r, "id")));
-        json_array_append_new(entries, json_pack("{s:O, s:O}", "fullUrl",
-                                                 json_object_get(urls, tid), "resource", r));
+        json_array_append_new(
+            entries, json_pack("{s:O, s:O}", "fullUrl", json_object_get(urls, tid), "resource", r));
     }
     if (!rc) {
         time_t t = time(NULL);

@@ -122,7 +122,8 @@ static int when(const char *v, double *lo, double *hi)
         return 0;
     }
     const char *p = v + 10;
-    if (*p != 'T' || digits(p + 1, 2, &h) || p[3] != ':' || digits(p + 4, 2, &mi) || h > 23 || mi > 59)
+    if (*p != 'T' || digits(p + 1, 2, &h) || p[3] != ':' || digits(p + 4, 2, &mi) || h > 23 ||
+        mi > 59)
         return -1;
     p += 6;
     double step = 60, frac = 0;
@@ -175,12 +176,12 @@ int fhir_date_match(const char *p, double lo, double hi, double tlo, double thi)
     int eq = lo <= tlo && thi <= hi; /* the search range contains the target */
     if (!strcmp(p, "eq")) return eq;
     if (!strcmp(p, "ne")) return !eq;
-    if (!strcmp(p, "gt")) return thi > hi;       /* the range above the value meets the target */
-    if (!strcmp(p, "lt")) return tlo < lo;       /* the range below the value meets the target */
+    if (!strcmp(p, "gt")) return thi > hi; /* the range above the value meets the target */
+    if (!strcmp(p, "lt")) return tlo < lo; /* the range below the value meets the target */
     if (!strcmp(p, "ge")) return thi > hi || eq;
     if (!strcmp(p, "le")) return tlo < lo || eq;
-    if (!strcmp(p, "sa")) return tlo >= hi;      /* starts after the value's range ends */
-    if (!strcmp(p, "eb")) return thi <= lo;      /* ends before the value's range starts */
+    if (!strcmp(p, "sa")) return tlo >= hi; /* starts after the value's range ends */
+    if (!strcmp(p, "eb")) return thi <= lo; /* ends before the value's range starts */
     return 0;
 }
 
@@ -211,8 +212,8 @@ int fhir_criterion_parse(const char *type, const char *key, const char *value,
                                 c->modifier, name);
     }
     if (strlen(value) >= sizeof c->value)
-        return kc_error_set(err, KC_EINVAL, "the value of '%s' is longer than %d characters",
-                            name, FHIR_VALUE_MAX - 1);
+        return kc_error_set(err, KC_EINVAL, "the value of '%s' is longer than %d characters", name,
+                            FHIR_VALUE_MAX - 1);
     snprintf(c->value, sizeof c->value, "%s", value);
     if (!value[0]) return kc_error_set(err, KC_EINVAL, "'%s' has an empty value", name);
     if (!strcmp(c->modifier, "missing")) {
@@ -226,9 +227,11 @@ int fhir_criterion_parse(const char *type, const char *key, const char *value,
         snprintf(one, sizeof one, "%s", value);
         for (char *s = one, *t; (t = strsep(&s, ","));)
             if (fhir_date_parse(t, pfx, &lo, &hi))
-                return kc_error_set(err, KC_EINVAL, "'%s' is not a date search value "
+                return kc_error_set(err, KC_EINVAL,
+                                    "'%s' is not a date search value "
                                     "([eq|ne|gt|lt|ge|le|sa|eb]YYYY[-MM[-DD[Thh:mm[:ss[.f]]"
-                                    "[Z|+hh:mm]]]])", t);
+                                    "[Z|+hh:mm]]]])",
+                                    t);
     }
     return 0;
 }
@@ -304,9 +307,10 @@ static int token_match(json_t *v, void *ctx)
     if (codings) {
         size_t i;
         json_t *c;
-        json_array_foreach(codings, i, c) if (coding_match(json_string_value(json_object_get(c, "system")),
-                                                           json_string_value(json_object_get(c, "code")),
-                                                           o->value)) return 1;
+        json_array_foreach(codings, i,
+                           c) if (coding_match(json_string_value(json_object_get(c, "system")),
+                                               json_string_value(json_object_get(c, "code")),
+                                               o->value)) return 1;
         return 0;
     }
     json_t *code = json_object_get(v, "code");
@@ -325,7 +329,8 @@ static int reference_match(json_t *v, void *ctx)
     char wtype[64] = "", wid[64];
     if (slash) {
         const char *t = slash;
-        while (t > want && t[-1] != '/') t--;
+        while (t > want && t[-1] != '/')
+            t--;
         snprintf(wtype, sizeof wtype, "%.*s", (int)(slash - t), t);
         snprintf(wid, sizeof wid, "%s", slash + 1);
     } else {
@@ -378,11 +383,10 @@ static int one_criterion(json_t *res, const struct fhir_criterion *c)
 {
     if (!strcmp(c->modifier, "missing"))
         return at_paths(res, c->def->paths, present, NULL) == (strcmp(c->value, "false") == 0);
-    int (*fn)(json_t *, void *) =
-        !strcmp(c->def->kind, "token") ? token_match
-        : !strcmp(c->def->kind, "date") ? date_match
-        : !strcmp(c->def->kind, "reference") ? reference_match
-        : string_match;
+    int (*fn)(json_t *, void *) = !strcmp(c->def->kind, "token")       ? token_match
+                                  : !strcmp(c->def->kind, "date")      ? date_match
+                                  : !strcmp(c->def->kind, "reference") ? reference_match
+                                                                       : string_match;
     char buf[FHIR_VALUE_MAX];
     snprintf(buf, sizeof buf, "%s", c->value);
     for (char *s = buf, *t; (t = strsep(&s, ","));) {

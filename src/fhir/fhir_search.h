@@ -14,11 +14,11 @@
 #include "base/error.h"
 
 struct fhir_param_def {
-    const char *type;   /* resource type */
-    const char *name;   /* "code" */
-    const char *kind;   /* "token" "date" "reference" "string" */
-    const char *paths;  /* elements, comma-separated alternatives, dotted into arrays */
-    const char *target; /* reference: the resource type it points to, or NULL */
+    const char *type;       /* resource type */
+    const char *name;       /* "code" */
+    const char *kind;       /* "token" "date" "reference" "string" */
+    const char *paths;      /* elements, comma-separated alternatives, dotted into arrays */
+    const char *target;     /* reference: the resource type it points to, or NULL */
     const char *definition; /* canonical URL of the SearchParameter */
 };
 /* The parameters of a type, in order; *n set.  NULL when the type has none. */

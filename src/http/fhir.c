@@ -20,28 +20,42 @@
 #include "http/server.h"
 
 #define COUNT_DEFAULT 20
-#define COUNT_MAX 200
-#define MAX_CRITERIA 16
+#define COUNT_MAX     200
+#define MAX_CRITERIA  16
 
 /* ---- responses ---- */
 
 static const char *issue_code(int status)
 {
     switch (status) {
-    case 400: return "invalid";
-    case 401: return "login";
-    case 403: return "forbidden";
-    case 404: return "not-found";
-    case 405: return "not-supported";
-    case 406: return "not-supported";
-    case 409: return "conflict";
-    case 412: return "conflict";
-    case 413: return "too-long";
-    case 422: return "processing";
-    case 429: return "throttled";
-    case 431: return "too-long";
-    case 503: return "transient";
-    default: return "exception";
+    case 400:
+        return "invalid";
+    case 401:
+        return "login";
+    case 403:
+        return "forbidden";
+    case 404:
+        return "not-found";
+    case 405:
+        return "not-supported";
+    case 406:
+        return "not-supported";
+    case 409:
+        return "conflict";
+    case 412:
+        return "conflict";
+    case 413:
+        return "too-long";
+    case 422:
+        return "processing";
+    case 429:
+        return "throttled";
+    case 431:
+        return "too-long";
+    case 503:
+        return "transient";
+    default:
+        return "exception";
     }
 }
 
@@ -60,15 +74,22 @@ int fhir__from_error(struct api_req *r, const struct kc_error *err)
 {
     const char *m = err->msg[0] ? err->msg : kc_status_name(err->code);
     switch (err->code) {
-    case KC_ENOTFOUND: return fhir__fail(r, 404, "not-found", "%s", m);
+    case KC_ENOTFOUND:
+        return fhir__fail(r, 404, "not-found", "%s", m);
     case KC_EINVAL:
-    case KC_ERANGE: return fhir__fail(r, 422, "invalid", "%s", m);
-    case KC_EUNSUPPORTED: return fhir__fail(r, 422, "not-supported", "%s", m);
-    case KC_EDENIED: return fhir__fail(r, 403, "forbidden", "%s", m);
-    case KC_ECONFLICT: return fhir__fail(r, 409, "duplicate", "%s", m);
+    case KC_ERANGE:
+        return fhir__fail(r, 422, "invalid", "%s", m);
+    case KC_EUNSUPPORTED:
+        return fhir__fail(r, 422, "not-supported", "%s", m);
+    case KC_EDENIED:
+        return fhir__fail(r, 403, "forbidden", "%s", m);
+    case KC_ECONFLICT:
+        return fhir__fail(r, 409, "duplicate", "%s", m);
     case KC_ELIMIT:
-    case KC_EIO: return fhir__fail(r, 503, "transient", "%s", m);
-    default: return fhir__fail(r, 500, "exception", "%s", m);
+    case KC_EIO:
+        return fhir__fail(r, 503, "transient", "%s", m);
+    default:
+        return fhir__fail(r, 500, "exception", "%s", m);
     }
 }
 
@@ -77,7 +98,8 @@ void fhir__base(struct api_req *r, char *out, size_t size)
     const char *pub = r->srv ? r->srv->opt.public_url : NULL;
     if (pub) {
         size_t n = strlen(pub);
-        while (n && pub[n - 1] == '/') n--;
+        while (n && pub[n - 1] == '/')
+            n--;
         snprintf(out, size, "%.*s/fhir", (int)n, pub);
         return;
     }
@@ -100,7 +122,8 @@ int fhir__resource(struct api_req *r, int status, json_t *res)
         snprintf(etag, sizeof etag, "W/\"%s\"", vid);
         api_header(r, "ETag", etag);
         const char *inm = api_header_in(r, "If-None-Match");
-        if (status == 200 && inm && (!strcmp(inm, etag) || !strcmp(inm, etag + 2) || !strcmp(inm, "*"))) {
+        if (status == 200 && inm &&
+            (!strcmp(inm, etag) || !strcmp(inm, etag + 2) || !strcmp(inm, "*"))) {
             json_decref(res);
             return api_json(r, 304, NULL);
         }
@@ -122,12 +145,16 @@ int fhir__format_ok(struct api_req *r)
     const char *f = api_query(r, "_format");
     if (f && strcmp(f, "json") && strcmp(f, "application/json") &&
         strcmp(f, "application/fhir+json") && strcmp(f, "application/json+fhir"))
-        return fhir__fail(r, 406, "not-supported", "_format '%.60s' is not served: this server "
-                          "answers in JSON only (_format=json)", f);
+        return fhir__fail(r, 406, "not-supported",
+                          "_format '%.60s' is not served: this server "
+                          "answers in JSON only (_format=json)",
+                          f);
     const char *a = api_header_in(r, "Accept");
     if (a && *a && !strstr(a, "json") && !strstr(a, "*/*") && !strstr(a, "application/*"))
-        return fhir__fail(r, 406, "not-supported", "Accept '%.60s' is not served: this server "
-                          "answers with application/fhir+json only", a);
+        return fhir__fail(r, 406, "not-supported",
+                          "Accept '%.60s' is not served: this server "
+                          "answers with application/fhir+json only",
+                          a);
     return 0;
 }
 
@@ -206,17 +233,18 @@ int api_fhir_metadata(struct api_req *r)
         int np;
         const struct fhir_param_def *p = fhir_params(kinds[i].type, &np);
         for (int k = 0; k < np; k++)
-            json_array_append_new(sp, json_pack("{s:s, s:s, s:s}", "name", p[k].name,
-                                                "definition", p[k].definition, "type", p[k].kind));
-        json_t *one = json_pack("{s:s, s:o, s:s, s:b, s:b, s:b, s:o}", "type", kinds[i].type,
-                                "interaction", inter, "versioning",
-                                kinds[i].conditional ? "versioned-update" : "versioned",
-                                "readHistory", 0, "conditionalCreate", kinds[i].conditional,
-                                "conditionalUpdate", kinds[i].conditional, "searchParam", sp);
+            json_array_append_new(sp, json_pack("{s:s, s:s, s:s}", "name", p[k].name, "definition",
+                                                p[k].definition, "type", p[k].kind));
+        json_t *one =
+            json_pack("{s:s, s:o, s:s, s:b, s:b, s:b, s:o}", "type", kinds[i].type, "interaction",
+                      inter, "versioning", kinds[i].conditional ? "versioned-update" : "versioned",
+                      "readHistory", 0, "conditionalCreate", kinds[i].conditional,
+                      "conditionalUpdate", kinds[i].conditional, "searchParam", sp);
         if (!strcmp(kinds[i].type, "Patient"))
-            json_object_set_new(one, "operation",
-                                json_pack("[{s:s, s:s}]", "name", "everything", "definition",
-                                          "http://hl7.org/fhir/OperationDefinition/Patient-everything"));
+            json_object_set_new(
+                one, "operation",
+                json_pack("[{s:s, s:s}]", "name", "everything", "definition",
+                          "http://hl7.org/fhir/OperationDefinition/Patient-everything"));
         json_array_append_new(res, one);
     }
     json_t *cs = json_pack(
@@ -227,7 +255,8 @@ int api_fhir_metadata(struct api_req *r)
         FHIR_TYPE, "rest", "mode", "server", "security", "description",
         "Every request but this statement needs a session cookie (POST /api/login) or an API "
         "token (Authorization: Bearer); the role matrix decides what each may read or write, "
-        "and every read and write of patient data is audited.", "resource", res);
+        "and every read and write of patient data is audited.",
+        "resource", res);
     if (!cs) return fhir__fail(r, 500, "exception", "could not build the CapabilityStatement");
     r->content_type = FHIR_TYPE;
     return api_json(r, 200, cs);
@@ -272,10 +301,14 @@ static int locate(struct api_req *r, const char *type, const char *id, long long
         *pid = *row;
         return *row ? 0 : kc_error_set(err, KC_ENOTFOUND, "no Patient %s", id);
     }
-    if (!strcmp(type, "Encounter")) kind = STORE_REC_SESSION, *part = FHIR_PART_ENCOUNTER;
-    else if (!strcmp(type, "MedicationAdministration")) kind = STORE_REC_DOSE, *part = FHIR_PART_DOSE;
-    else if (!strcmp(type, "AdverseEvent")) kind = STORE_REC_SIDE_EFFECT, *part = FHIR_PART_ADVERSE;
-    else if (!strcmp(type, "QuestionnaireResponse")) kind = STORE_REC_SCALE, *part = FHIR_PART_SCALE;
+    if (!strcmp(type, "Encounter"))
+        kind = STORE_REC_SESSION, *part = FHIR_PART_ENCOUNTER;
+    else if (!strcmp(type, "MedicationAdministration"))
+        kind = STORE_REC_DOSE, *part = FHIR_PART_DOSE;
+    else if (!strcmp(type, "AdverseEvent"))
+        kind = STORE_REC_SIDE_EFFECT, *part = FHIR_PART_ADVERSE;
+    else if (!strcmp(type, "QuestionnaireResponse"))
+        kind = STORE_REC_SCALE, *part = FHIR_PART_SCALE;
     else if (!strcmp(type, "Observation") && (id[0] == 'v' || id[0] == 'w' || id[0] == 's')) {
         *row = parse_id(id + 1);
         kind = id[0] == 'v' ? STORE_REC_VITAL : id[0] == 'w' ? STORE_REC_WEIGHT : STORE_REC_SCALE;
@@ -296,13 +329,19 @@ static int part_allowed(const struct api_req *r, unsigned part)
 {
     switch (part) {
     case FHIR_PART_PATIENT:
-    case FHIR_PART_WEIGHT: return roles_allowed(r->role, KC_RES_PATIENT, KC_ACT_READ);
+    case FHIR_PART_WEIGHT:
+        return roles_allowed(r->role, KC_RES_PATIENT, KC_ACT_READ);
     case FHIR_PART_ENCOUNTER:
-    case FHIR_PART_ADVERSE: return roles_allowed(r->role, KC_RES_SESSION, KC_ACT_READ);
-    case FHIR_PART_DOSE: return roles_allowed(r->role, KC_RES_DOSE, KC_ACT_READ);
-    case FHIR_PART_VITAL: return roles_allowed(r->role, KC_RES_VITALS, KC_ACT_READ);
-    case FHIR_PART_SCALE: return roles_allowed(r->role, KC_RES_SCALES, KC_ACT_READ);
-    default: return 0;
+    case FHIR_PART_ADVERSE:
+        return roles_allowed(r->role, KC_RES_SESSION, KC_ACT_READ);
+    case FHIR_PART_DOSE:
+        return roles_allowed(r->role, KC_RES_DOSE, KC_ACT_READ);
+    case FHIR_PART_VITAL:
+        return roles_allowed(r->role, KC_RES_VITALS, KC_ACT_READ);
+    case FHIR_PART_SCALE:
+        return roles_allowed(r->role, KC_RES_SCALES, KC_ACT_READ);
+    default:
+        return 0;
     }
 }
 
@@ -327,8 +366,9 @@ static json_t *find_resource(json_t *list, const char *type, const char *id)
 {
     size_t i;
     json_t *x;
-    json_array_foreach(list, i, x) if (!strcmp(json_string_value(json_object_get(x, "resourceType")), type) &&
-                                      !strcmp(json_string_value(json_object_get(x, "id")), id)) return x;
+    json_array_foreach(
+        list, i, x) if (!strcmp(json_string_value(json_object_get(x, "resourceType")), type) &&
+                        !strcmp(json_string_value(json_object_get(x, "id")), id)) return x;
     return NULL;
 }
 
@@ -347,7 +387,8 @@ int api_fhir_read(struct api_req *r)
     param(r, 1, id, sizeof id);
     if (r->n_params > 2) param(r, 2, vid, sizeof vid);
     if (fhir__format_ok(r)) return r->status;
-    if (!known_type(type)) return fhir__fail(r, 404, "not-supported", "unknown resource type '%s'", type);
+    if (!known_type(type))
+        return fhir__fail(r, 404, "not-supported", "unknown resource type '%s'", type);
     struct kc_error err = {0};
     json_t *res = NULL;
     if (!strcmp(type, "Questionnaire")) {
@@ -357,7 +398,8 @@ int api_fhir_read(struct api_req *r)
     } else if (!strcmp(type, "AuditEvent")) {
         if (!roles_allowed(r->role, KC_RES_AUDIT, KC_ACT_READ)) return denied(r, "the audit log");
         long long seq = parse_id(id);
-        if (seq && store_audit_list(r->st, seq - 1, 1, audit_one, &res, &err)) return fhir__from_error(r, &err);
+        if (seq && store_audit_list(r->st, seq - 1, 1, audit_one, &res, &err))
+            return fhir__from_error(r, &err);
         if (!res) return fhir__fail(r, 404, "not-found", "no AuditEvent %s", id);
     } else {
         long long pid = 0, row = 0;
@@ -375,11 +417,14 @@ int api_fhir_read(struct api_req *r)
         if (!res) return fhir__fail(r, 404, "not-found", "no %s %s", type, id);
     }
     if (vid[0]) {
-        const char *have = json_string_value(json_object_get(json_object_get(res, "meta"), "versionId"));
+        const char *have =
+            json_string_value(json_object_get(json_object_get(res, "meta"), "versionId"));
         if (!have || strcmp(have, vid) != 0) {
             json_decref(res);
-            return fhir__fail(r, 404, "not-found", "%s/%s has no version %s (only the current "
-                              "version is kept)", type, id, vid);
+            return fhir__fail(r, 404, "not-found",
+                              "%s/%s has no version %s (only the current "
+                              "version is kept)",
+                              type, id, vid);
         }
     }
     return fhir__resource(r, 200, res);
@@ -401,7 +446,8 @@ struct query {
 static void append_enc(struct query *q, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)s; *p && q->kept_len + 4 < sizeof q->kept; p++) {
+    for (const unsigned char *p = (const unsigned char *)s; *p && q->kept_len + 4 < sizeof q->kept;
+         p++) {
         if (isalnum(*p) || strchr("-._~:/,", *p)) {
             q->kept[q->kept_len++] = (char)*p;
         } else {
@@ -457,23 +503,30 @@ static int parse_arg(void *ctx, const char *key, const char *value)
             return q->bad = 1, fhir__fail(r, 400, "invalid", "_offset must be a whole number >= 0");
         return 0;
     }
-    if (!strcmp(key, "_format") || !strcmp(key, "_pretty")) return 0; /* checked elsewhere / cosmetic */
+    if (!strcmp(key, "_format") || !strcmp(key, "_pretty"))
+        return 0; /* checked elsewhere / cosmetic */
     if (!strcmp(key, "_summary")) {
-        if (!strcmp(value, "count")) q->summary_count = 1;
+        if (!strcmp(value, "count"))
+            q->summary_count = 1;
         else if (strcmp(value, "false") != 0) {
             if (q->lenient) return 0;
-            return q->bad = 1, fhir__fail(r, 400, "not-supported", "_summary=%.40s is not "
-                                          "supported (count, false)", value);
+            return q->bad = 1, fhir__fail(r, 400, "not-supported",
+                                          "_summary=%.40s is not "
+                                          "supported (count, false)",
+                                          value);
         }
         keep(q, key, value);
         return 0;
     }
     struct kc_error err = {0};
     if (q->n >= MAX_CRITERIA)
-        return q->bad = 1, fhir__fail(r, 400, "too-costly", "more than %d search parameters", MAX_CRITERIA);
+        return q->bad = 1,
+               fhir__fail(r, 400, "too-costly", "more than %d search parameters", MAX_CRITERIA);
     int rc = fhir_criterion_parse(q->type, key, value, &q->crit[q->n], &err);
     if (rc == KC_EUNSUPPORTED && q->lenient) return 0; /* left out of the self link */
-    if (rc) return q->bad = 1, fhir__fail(r, 400, rc == KC_EUNSUPPORTED ? "not-supported" : "invalid", "%s", err.msg);
+    if (rc)
+        return q->bad = 1, fhir__fail(r, 400, rc == KC_EUNSUPPORTED ? "not-supported" : "invalid",
+                                      "%s", err.msg);
     q->n++;
     keep(q, key, value);
     return 0;
@@ -519,8 +572,10 @@ static int patient_each(void *ctx, const struct store_patient *p)
     struct collect *c = ctx;
     json_t *res = fhir_patient(p);
     if (!res) return KC_ENOMEM;
-    if (fhir_matches(res, c->q->crit, c->q->n)) json_array_append_new(c->all, res);
-    else json_decref(res);
+    if (fhir_matches(res, c->q->crit, c->q->n))
+        json_array_append_new(c->all, res);
+    else
+        json_decref(res);
     return 0;
 }
 
@@ -552,8 +607,11 @@ static int searchset(struct api_req *r, struct query *q, json_t *all, long total
         if (q->count > 0) {
             long last = total > 0 ? (total - 1) / q->count * q->count : 0;
             bundle_link(links, "first", base, q, 0);
-            if (q->offset > 0) bundle_link(links, "previous", base, q, q->offset > q->count ? q->offset - q->count : 0);
-            if (q->offset + q->count < total) bundle_link(links, "next", base, q, q->offset + q->count);
+            if (q->offset > 0)
+                bundle_link(links, "previous", base, q,
+                            q->offset > q->count ? q->offset - q->count : 0);
+            if (q->offset + q->count < total)
+                bundle_link(links, "next", base, q, q->offset + q->count);
             bundle_link(links, "last", base, q, last);
         }
         for (long i = 0; i < n; i++) {
@@ -568,8 +626,10 @@ static int searchset(struct api_req *r, struct query *q, json_t *all, long total
     }
     json_t *b = json_pack("{s:s, s:s, s:I, s:o}", "resourceType", "Bundle", "type", "searchset",
                           "total", (json_int_t)total, "link", links);
-    if (b && json_array_size(entries)) json_object_set_new(b, "entry", entries);
-    else json_decref(entries);
+    if (b && json_array_size(entries))
+        json_object_set_new(b, "entry", entries);
+    else
+        json_decref(entries);
     json_decref(all);
     if (!b) return fhir__fail(r, 500, "exception", "out of memory building the Bundle");
     r->content_type = FHIR_TYPE;
@@ -614,7 +674,8 @@ static int search_audit(struct api_req *r, struct query *q)
         json_t *keep_all = json_array();
         size_t i;
         json_t *x;
-        json_array_foreach(all, i, x) if (fhir_matches(x, q->crit, q->n)) json_array_append(keep_all, x);
+        json_array_foreach(all, i, x) if (fhir_matches(x, q->crit, q->n))
+            json_array_append(keep_all, x);
         json_decref(all);
         return page_of_all(r, q, keep_all);
     }
@@ -632,7 +693,8 @@ int api_fhir_search(struct api_req *r)
     char type[40];
     param(r, 0, type, sizeof type);
     if (fhir__format_ok(r)) return r->status;
-    if (!known_type(type)) return fhir__fail(r, 404, "not-supported", "unknown resource type '%s'", type);
+    if (!known_type(type))
+        return fhir__fail(r, 404, "not-supported", "unknown resource type '%s'", type);
     struct query *q = calloc(1, sizeof *q);
     if (!q) return fhir__fail(r, 500, "exception", "out of memory");
     q->type = type;
@@ -691,8 +753,9 @@ int api_fhir_search(struct api_req *r)
         }
         size_t i;
         json_t *x;
-        json_array_foreach(rec, i, x) if (!strcmp(json_string_value(json_object_get(x, "resourceType")), type) &&
-                                         fhir_matches(x, q->crit, q->n)) json_array_append(all, x);
+        json_array_foreach(
+            rec, i, x) if (!strcmp(json_string_value(json_object_get(x, "resourceType")), type) &&
+                           fhir_matches(x, q->crit, q->n)) json_array_append(all, x);
         json_decref(rec);
     }
     rc = page_of_all(r, q, all);
@@ -725,7 +788,8 @@ int fhir__match_query(struct api_req *r, const char *type, const char *qs, json_
                 char h[3] = {p[1], p[2], 0};
                 *w++ = (char)strtol(h, NULL, 16);
                 p += 2;
-            } else *w++ = *p == '+' ? ' ' : *p;
+            } else
+                *w++ = *p == '+' ? ' ' : *p;
         }
         *w = '\0';
         struct kc_error err = {0};
@@ -776,7 +840,8 @@ int api_fhir_everything(struct api_req *r)
     json_incref(all);
     searchset(r, &q, all, -1);
     snprintf(self, sizeof self, "%s/Patient/%lld/$everything", base, (long long)pid);
-    json_object_set_new(r->resp, "link", json_pack("[{s:s, s:s}]", "relation", "self", "url", self));
+    json_object_set_new(r->resp, "link",
+                        json_pack("[{s:s, s:s}]", "relation", "self", "url", self));
     json_decref(all);
     return r->status;
 }

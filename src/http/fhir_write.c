@@ -23,7 +23,8 @@ static json_t *body(struct api_req *r, const char *type)
     json_t *o = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
     if (!o || !json_is_object(o)) {
         json_decref(o);
-        fhir__fail(r, 400, "structure", "the body is not a JSON object (line %d: %s)", je.line, je.text);
+        fhir__fail(r, 400, "structure", "the body is not a JSON object (line %d: %s)", je.line,
+                   je.text);
         return NULL;
     }
     const char *rt = json_string_value(json_object_get(o, "resourceType"));
@@ -45,25 +46,32 @@ struct pat_buf {
     char given[64], address[160], contact[96];
 };
 
-static int to_patient(struct api_req *r, json_t *p, struct store_patient_new *out, struct pat_buf *b)
+static int to_patient(struct api_req *r, json_t *p, struct store_patient_new *out,
+                      struct pat_buf *b)
 {
-    static const char *const allowed[] = {"resourceType", "id", "meta", "text", "extension",
-                                          "identifier", "active", "name", "telecom", "gender",
-                                          "birthDate", "address", "contact", "language", NULL};
+    static const char *const allowed[] = {"resourceType", "id",         "meta",      "text",
+                                          "extension",    "identifier", "active",    "name",
+                                          "telecom",      "gender",     "birthDate", "address",
+                                          "contact",      "language",   NULL};
     const char *key;
     json_t *v;
-    json_object_foreach(p, key, v) {
+    json_object_foreach(p, key, v)
+    {
         int ok = 0;
-        for (int i = 0; allowed[i]; i++) ok |= !strcmp(key, allowed[i]);
+        for (int i = 0; allowed[i]; i++)
+            ok |= !strcmp(key, allowed[i]);
         if (!ok)
-            return fhir__fail(r, 422, "not-supported", "Patient.%s is not kept by this server; "
-                              "send the Patient without it", key);
+            return fhir__fail(r, 422, "not-supported",
+                              "Patient.%s is not kept by this server; "
+                              "send the Patient without it",
+                              key);
     }
     memset(out, 0, sizeof *out);
     memset(b, 0, sizeof *b);
     size_t i;
     json_t *id, *mrn = NULL;
-    json_array_foreach(json_object_get(p, "identifier"), i, id) {
+    json_array_foreach(json_object_get(p, "identifier"), i, id)
+    {
         const char *sys = str(id, "system");
         json_t *codings = json_object_get(json_object_get(id, "type"), "coding");
         size_t k;
@@ -76,26 +84,32 @@ static int to_patient(struct api_req *r, json_t *p, struct store_patient_new *ou
         mrn = json_array_get(json_object_get(p, "identifier"), 0);
     out->mrn = str(mrn, "value");
     if (!out->mrn)
-        return fhir__fail(r, 422, "required", "Patient.identifier: the medical record number is "
-                          "required (system %s, or type MR)", FHIR_MRN_SYSTEM);
+        return fhir__fail(r, 422, "required",
+                          "Patient.identifier: the medical record number is "
+                          "required (system %s, or type MR)",
+                          FHIR_MRN_SYSTEM);
     json_t *name = NULL, *n;
-    json_array_foreach(json_object_get(p, "name"), i, n) {
+    json_array_foreach(json_object_get(p, "name"), i, n)
+    {
         if (!name || (str(n, "use") && !strcmp(str(n, "use"), "official"))) name = n;
     }
     out->family_name = str(name, "family");
     if (!out->family_name) return fhir__fail(r, 422, "required", "Patient.name.family is required");
     json_t *g;
-    json_array_foreach(json_object_get(name, "given"), i, g) {
+    json_array_foreach(json_object_get(name, "given"), i, g)
+    {
         size_t len = strlen(b->given);
         if (json_is_string(g))
-            snprintf(b->given + len, sizeof b->given - len, "%s%s", len ? " " : "", json_string_value(g));
+            snprintf(b->given + len, sizeof b->given - len, "%s%s", len ? " " : "",
+                     json_string_value(g));
     }
     out->given_name = b->given[0] ? b->given : NULL;
     out->birth_date = str(p, "birthDate");
     if (!out->birth_date) return fhir__fail(r, 422, "required", "Patient.birthDate is required");
     out->sex = str(p, "gender") ? str(p, "gender") : "unknown";
     json_t *t;
-    json_array_foreach(json_object_get(p, "telecom"), i, t) {
+    json_array_foreach(json_object_get(p, "telecom"), i, t)
+    {
         const char *sys = str(t, "system");
         if (sys && !strcmp(sys, "phone") && !out->phone) out->phone = str(t, "value");
         if (sys && !strcmp(sys, "email") && !out->email) out->email = str(t, "value");
@@ -106,7 +120,8 @@ static int to_patient(struct api_req *r, json_t *p, struct store_patient_new *ou
             snprintf(b->address, sizeof b->address, "%s", str(a, "text"));
         } else {
             json_t *line;
-            json_array_foreach(json_object_get(a, "line"), i, line) {
+            json_array_foreach(json_object_get(a, "line"), i, line)
+            {
                 size_t len = strlen(b->address);
                 if (json_is_string(line))
                     snprintf(b->address + len, sizeof b->address - len, "%s%s", len ? ", " : "",
@@ -115,7 +130,9 @@ static int to_patient(struct api_req *r, json_t *p, struct store_patient_new *ou
             const char *parts[] = {str(a, "city"), str(a, "postalCode"), str(a, "country")};
             for (int k = 0; k < 3; k++) {
                 size_t len = strlen(b->address);
-                if (parts[k]) snprintf(b->address + len, sizeof b->address - len, "%s%s", len ? ", " : "", parts[k]);
+                if (parts[k])
+                    snprintf(b->address + len, sizeof b->address - len, "%s%s", len ? ", " : "",
+                             parts[k]);
             }
         }
         out->address = b->address[0] ? b->address : NULL;
@@ -123,16 +140,18 @@ static int to_patient(struct api_req *r, json_t *p, struct store_patient_new *ou
     json_t *c = json_array_get(json_object_get(p, "contact"), 0);
     if (c) {
         json_t *cn = json_object_get(c, "name");
-        if (str(cn, "text")) snprintf(b->contact, sizeof b->contact, "%s", str(cn, "text"));
+        if (str(cn, "text"))
+            snprintf(b->contact, sizeof b->contact, "%s", str(cn, "text"));
         else if (str(cn, "family"))
             snprintf(b->contact, sizeof b->contact, "%s%s%s",
-                     json_string_value(json_array_get(json_object_get(cn, "given"), 0)) ?
-                     json_string_value(json_array_get(json_object_get(cn, "given"), 0)) : "",
+                     json_string_value(json_array_get(json_object_get(cn, "given"), 0))
+                         ? json_string_value(json_array_get(json_object_get(cn, "given"), 0))
+                         : "",
                      json_array_get(json_object_get(cn, "given"), 0) ? " " : "", str(cn, "family"));
         out->emergency_name = b->contact[0] ? b->contact : NULL;
-        json_array_foreach(json_object_get(c, "telecom"), i, t)
-            if (str(t, "system") && !strcmp(str(t, "system"), "phone") && !out->emergency_phone)
-                out->emergency_phone = str(t, "value");
+        json_array_foreach(json_object_get(c, "telecom"), i,
+                           t) if (str(t, "system") && !strcmp(str(t, "system"), "phone") &&
+                                  !out->emergency_phone) out->emergency_phone = str(t, "value");
     }
     return 0;
 }
@@ -159,8 +178,10 @@ static int create_patient(struct api_req *r, json_t *p)
     struct kc_error err = {0};
     if (store_patient_add(r->st, &r->actor, &np, &id, &err)) {
         if (err.code == KC_ECONFLICT)
-            return fhir__fail(r, 409, "duplicate", "a Patient with MRN %s already exists: update "
-                              "it (PUT /fhir/Patient?identifier=%s|%s)", np.mrn, FHIR_MRN_SYSTEM, np.mrn);
+            return fhir__fail(r, 409, "duplicate",
+                              "a Patient with MRN %s already exists: update "
+                              "it (PUT /fhir/Patient?identifier=%s|%s)",
+                              np.mrn, FHIR_MRN_SYSTEM, np.mrn);
         return fhir__from_error(r, &err);
     }
     return answer_patient(r, 201, id);
@@ -190,9 +211,12 @@ int api_fhir_patient_create(struct api_req *r)
         size_t n = json_array_size(found);
         long long id = n == 1 ? id_of(json_array_get(found, 0)) : 0;
         json_decref(found);
-        if (n > 1) rc = fhir__fail(r, 412, "multiple-matches", "If-None-Exist matches %zu Patients", n);
-        else if (n == 1) rc = answer_patient(r, 200, id);
-        else rc = create_patient(r, p);
+        if (n > 1)
+            rc = fhir__fail(r, 412, "multiple-matches", "If-None-Exist matches %zu Patients", n);
+        else if (n == 1)
+            rc = answer_patient(r, 200, id);
+        else
+            rc = create_patient(r, p);
     } else {
         rc = create_patient(r, p);
     }
@@ -206,7 +230,8 @@ static int update_patient(struct api_req *r, json_t *p, long long id)
     char want[24];
     snprintf(want, sizeof want, "%lld", id);
     if (body_id && strcmp(body_id, want) != 0)
-        return fhir__fail(r, 400, "invalid", "the body's id %s is not the id %s in the URL", body_id, want);
+        return fhir__fail(r, 400, "invalid", "the body's id %s is not the id %s in the URL",
+                          body_id, want);
     const char *if_match = api_header_in(r, "If-Match");
     if (if_match) {
         json_t *list = json_array();
@@ -215,12 +240,15 @@ static int update_patient(struct api_req *r, json_t *p, long long id)
             json_decref(list);
             return fhir__from_error(r, &err);
         }
-        const char *vid = json_string_value(json_object_get(json_object_get(json_array_get(list, 0), "meta"), "versionId"));
+        const char *vid = json_string_value(
+            json_object_get(json_object_get(json_array_get(list, 0), "meta"), "versionId"));
         char etag[96];
         snprintf(etag, sizeof etag, "W/\"%s\"", vid ? vid : "");
         int same = vid && (!strcmp(if_match, etag) || !strcmp(if_match, etag + 2));
         json_decref(list);
-        if (!same) return fhir__fail(r, 412, "conflict", "If-Match %s is not the current version %s", if_match, etag);
+        if (!same)
+            return fhir__fail(r, 412, "conflict", "If-Match %s is not the current version %s",
+                              if_match, etag);
     }
     struct store_patient_new np;
     struct pat_buf b;
@@ -228,7 +256,8 @@ static int update_patient(struct api_req *r, json_t *p, long long id)
     struct kc_error err = {0};
     if (store_patient_update(r->st, &r->actor, id, &np, &err)) {
         if (err.code == KC_ENOTFOUND)
-            return fhir__fail(r, 404, "not-found", "no Patient %lld: create it with POST /fhir/Patient", id);
+            return fhir__fail(r, 404, "not-found",
+                              "no Patient %lld: create it with POST /fhir/Patient", id);
         if (err.code == KC_ECONFLICT)
             return fhir__fail(r, 409, "duplicate", "another Patient has MRN %s", np.mrn);
         return fhir__from_error(r, &err);
@@ -245,8 +274,10 @@ int api_fhir_patient_update(struct api_req *r)
     int rc;
     if (r->n_params) {
         int64_t id;
-        if (api_param_id(r, 0, &id)) rc = fhir__fail(r, 404, "not-found", "no such Patient");
-        else rc = update_patient(r, p, id);
+        if (api_param_id(r, 0, &id))
+            rc = fhir__fail(r, 404, "not-found", "no such Patient");
+        else
+            rc = update_patient(r, p, id);
     } else {
         const char *q = strchr(r->path, '?');
         char qs[1024] = "";
@@ -255,8 +286,10 @@ int api_fhir_patient_update(struct api_req *r)
         const char *ident = api_query(r, "identifier");
         if (!ident) {
             json_decref(p);
-            return fhir__fail(r, 400, "invalid", "a conditional update names the Patient: "
-                              "PUT /fhir/Patient?identifier=%s|MRN", FHIR_MRN_SYSTEM);
+            return fhir__fail(r, 400, "invalid",
+                              "a conditional update names the Patient: "
+                              "PUT /fhir/Patient?identifier=%s|MRN",
+                              FHIR_MRN_SYSTEM);
         }
         snprintf(qs, sizeof qs, "identifier=%s", ident);
         json_t *found = NULL;
@@ -267,11 +300,16 @@ int api_fhir_patient_update(struct api_req *r)
         size_t n = json_array_size(found);
         long long id = n == 1 ? id_of(json_array_get(found, 0)) : 0;
         json_decref(found);
-        if (n > 1) rc = fhir__fail(r, 412, "multiple-matches", "the criteria match %zu Patients", n);
-        else if (n == 1) rc = update_patient(r, p, id);
-        else if (str(p, "id")) rc = fhir__fail(r, 400, "invalid", "no Patient matches; a new one "
-                                                "cannot take the body's id");
-        else rc = create_patient(r, p);
+        if (n > 1)
+            rc = fhir__fail(r, 412, "multiple-matches", "the criteria match %zu Patients", n);
+        else if (n == 1)
+            rc = update_patient(r, p, id);
+        else if (str(p, "id"))
+            rc = fhir__fail(r, 400, "invalid",
+                            "no Patient matches; a new one "
+                            "cannot take the body's id");
+        else
+            rc = create_patient(r, p);
     }
     json_decref(p);
     return rc;
@@ -295,7 +333,8 @@ static const struct fhir_vital_code *vital_of(json_t *concept, int *panel, int *
 {
     size_t i;
     json_t *c;
-    json_array_foreach(json_object_get(concept, "coding"), i, c) {
+    json_array_foreach(json_object_get(concept, "coding"), i, c)
+    {
         const char *sys = str(c, "system"), *code = str(c, "code");
         if (!sys || !code || strcmp(sys, FHIR_LOINC) != 0) continue;
         if (panel && !strcmp(code, FHIR_BP_PANEL)) *panel = 1;
@@ -311,9 +350,11 @@ static int value_of(struct api_req *r, json_t *q, const char *ucum, const char *
 {
     json_t *v = json_object_get(q, "value");
     const char *unit = str(q, "code");
-    if (!json_is_number(v)) return fhir__fail(r, 422, "required", "%s: valueQuantity.value is required", what);
+    if (!json_is_number(v))
+        return fhir__fail(r, 422, "required", "%s: valueQuantity.value is required", what);
     if (unit && strcmp(unit, ucum) != 0)
-        return fhir__fail(r, 422, "invalid", "%s: valueQuantity.code must be the UCUM unit %s", what, ucum);
+        return fhir__fail(r, 422, "invalid", "%s: valueQuantity.code must be the UCUM unit %s",
+                          what, ucum);
     *value = json_number_value(v);
     return 0;
 }
@@ -331,7 +372,8 @@ static int answer_observation(struct api_req *r, long long pid, unsigned part, c
     size_t i;
     json_array_foreach(list, i, x) if (!strcmp(str(x, "id"), id)) res = json_incref(x);
     json_decref(list);
-    if (!res) return fhir__fail(r, 500, "exception", "the new Observation %s could not be read back", id);
+    if (!res)
+        return fhir__fail(r, 500, "exception", "the new Observation %s could not be read back", id);
     return fhir__resource(r, 201, res);
 }
 
@@ -348,7 +390,8 @@ static int create_weight(struct api_req *r, json_t *o, long long pid)
         return fhir__fail(r, 403, "forbidden", "role %s may not record a weight",
                           roles_name((enum kc_role)r->role));
     double kg;
-    if (value_of(r, json_object_get(o, "valueQuantity"), "kg", "body weight", &kg)) return r->status;
+    if (value_of(r, json_object_get(o, "valueQuantity"), "kg", "body weight", &kg))
+        return r->status;
     struct kc_error err = {0};
     if (plaus_weight(kg, &err)) return fhir__fail(r, 422, "invalid", "%s", err.msg);
     if (store_patient_weight_add(r->st, &r->actor, pid, str(o, "effectiveDateTime"), kg, 0, &err))
@@ -375,20 +418,26 @@ int api_fhir_observation_create(struct api_req *r)
     long long sid = fhir__ref_id(str(json_object_get(o, "encounter"), "reference"), "Encounter");
     struct kc_error err = {0};
     if (!status || (strcmp(status, "final") && strcmp(status, "amended")))
-        rc = fhir__fail(r, 422, "invalid", "status must be final or amended (a result, not a plan)");
+        rc =
+            fhir__fail(r, 422, "invalid", "status must be final or amended (a result, not a plan)");
     else if (!eff)
-        rc = fhir__fail(r, 422, "required", "effectiveDateTime is required (UTC, e.g. 2026-12-01T09:30:00Z)");
+        rc = fhir__fail(r, 422, "required",
+                        "effectiveDateTime is required (UTC, e.g. 2026-12-01T09:30:00Z)");
     else if (weight) {
-        if (!pid) rc = fhir__fail(r, 422, "required", "subject must reference Patient/ID");
-        else rc = create_weight(r, o, pid);
+        if (!pid)
+            rc = fhir__fail(r, 422, "required", "subject must reference Patient/ID");
+        else
+            rc = create_weight(r, o, pid);
         json_decref(o);
         return rc;
     } else if (!panel && !vc)
-        rc = fhir__fail(r, 422, "not-supported", "code must carry a LOINC code this server keeps: "
+        rc = fhir__fail(r, 422, "not-supported",
+                        "code must carry a LOINC code this server keeps: "
                         "a vital sign (8867-4, 2708-6, 59408-5, 9279-1, 8310-5, 8478-0, 8480-6, "
                         "8462-4), the blood pressure panel 85354-9 or body weight 29463-7");
     else if (!sid)
-        rc = fhir__fail(r, 422, "required", "encounter must reference Encounter/ID (vital signs "
+        rc = fhir__fail(r, 422, "required",
+                        "encounter must reference Encounter/ID (vital signs "
                         "belong to a session)");
     else if (!roles_allowed(r->role, KC_RES_VITALS, KC_ACT_WRITE))
         rc = fhir__fail(r, 403, "forbidden", "role %s may not record vital signs",
@@ -399,16 +448,22 @@ int api_fhir_observation_create(struct api_req *r)
         double sbp = -1, dbp = -1;
         size_t i;
         json_t *c;
-        json_array_foreach(json_object_get(o, "component"), i, c) {
+        json_array_foreach(json_object_get(o, "component"), i, c)
+        {
             const struct fhir_vital_code *cc = vital_of(json_object_get(c, "code"), NULL, NULL);
             double val;
             if (!cc || (strcmp(cc->code, "sbp") && strcmp(cc->code, "dbp"))) continue;
-            if ((rc = value_of(r, json_object_get(c, "valueQuantity"), cc->ucum, cc->display, &val))) break;
-            if (!strcmp(cc->code, "sbp")) sbp = val;
-            else dbp = val;
+            if ((rc =
+                     value_of(r, json_object_get(c, "valueQuantity"), cc->ucum, cc->display, &val)))
+                break;
+            if (!strcmp(cc->code, "sbp"))
+                sbp = val;
+            else
+                dbp = val;
         }
         if (!rc && (sbp < 0 || dbp < 0))
-            rc = fhir__fail(r, 422, "required", "a blood pressure panel needs the components "
+            rc = fhir__fail(r, 422, "required",
+                            "a blood pressure panel needs the components "
                             "8480-6 (systolic) and 8462-4 (diastolic)");
         if (!rc && (plaus_vital_check("sbp", sbp, &err) || plaus_vital_check("dbp", dbp, &err) ||
                     plaus_bp_pair(sbp, dbp, &err)))
@@ -418,19 +473,22 @@ int api_fhir_observation_create(struct api_req *r)
     } else if (!rc) {
         double val;
         rc = value_of(r, json_object_get(o, "valueQuantity"), vc->ucum, vc->display, &val);
-        if (!rc && plaus_vital_check(vc->code, val, &err)) rc = fhir__fail(r, 422, "invalid", "%s", err.msg);
+        if (!rc && plaus_vital_check(vc->code, val, &err))
+            rc = fhir__fail(r, 422, "invalid", "%s", err.msg);
         v[n++] = (struct store_vital){eff, vc->code, val};
     }
     struct store_session s;
     if (!rc && store_session_get(r->st, &r->actor, sid, &s, &err)) rc = fhir__from_error(r, &err);
     if (!rc && pid && pid != s.patient_id)
         rc = fhir__fail(r, 422, "invalid", "subject is not the patient of Encounter/%lld", sid);
-    if (!rc && store_vitals_add(r->st, &r->actor, sid, v, (size_t)n, &err)) rc = fhir__from_error(r, &err);
+    if (!rc && store_vitals_add(r->st, &r->actor, sid, v, (size_t)n, &err))
+        rc = fhir__from_error(r, &err);
     json_decref(o);
     if (rc) return rc;
     /* the new row is the session's newest of that code (ids only grow) */
     struct newest nw = {v[0].code, 0};
-    if (store_vitals_list(r->st, &r->actor, sid, 0, 0, keep_newest, &nw, &err)) return fhir__from_error(r, &err);
+    if (store_vitals_list(r->st, &r->actor, sid, 0, 0, keep_newest, &nw, &err))
+        return fhir__from_error(r, &err);
     char id[32];
     snprintf(id, sizeof id, "v%lld", (long long)nw.id);
     return answer_observation(r, s.patient_id, FHIR_PART_VITAL, id);

@@ -37,8 +37,9 @@ static void patient_of(const struct srow *r, int c, struct store_patient *p)
     store__copy(r, c + 11, p->created_at, sizeof p->created_at);
 }
 
-#define PATIENT_COLS "id, mrn, family_name, given_name, birth_date, sex, phone, email, " \
-                     "address, emergency_name, emergency_phone, created_at"
+#define PATIENT_COLS                                                                               \
+    "id, mrn, family_name, given_name, birth_date, sex, phone, email, "                            \
+    "address, emergency_name, emergency_phone, created_at"
 
 static int patient_row(void *ctx, const struct srow *r)
 {
@@ -152,8 +153,8 @@ static int side_effect_row(void *ctx, const struct srow *r)
 }
 
 int store_patient_record(struct store *st, const struct store_actor *who, int64_t patient_id,
-                         int64_t only_id, const char *action,
-                         const struct store_record_fns *fns, void *ctx, struct kc_error *err)
+                         int64_t only_id, const char *action, const struct store_record_fns *fns,
+                         void *ctx, struct kc_error *err)
 {
     char rid[24];
     struct rec *x = calloc(1, sizeof *x); /* the answers buffer is large for a stack */
@@ -169,36 +170,45 @@ int store_patient_record(struct store *st, const struct store_actor *who, int64_
                   err);
     if (!rc && x->n == 0) rc = kc_error_set(err, KC_ENOTFOUND, "no patient %" PRId64, patient_id);
     if (!rc && fns->weight)
-        rc = store__q(st, "SELECT id, at, weight_kg, height_cm FROM patient_weights "
-                          "WHERE patient_id = ? AND (? = 0 OR id = ?) ORDER BY at, id",
+        rc = store__q(st,
+                      "SELECT id, at, weight_kg, height_cm FROM patient_weights "
+                      "WHERE patient_id = ? AND (? = 0 OR id = ?) ORDER BY at, id",
                       a, 3, weight_row, x, err);
     if (!rc && fns->session)
-        rc = store__q(st, "SELECT id, patient_id, status, chair, staff, planned_at, started_at, "
-                          "COALESCE(ended_at, cancelled_at) FROM sessions "
-                          "WHERE patient_id = ? AND (? = 0 OR id = ?) ORDER BY planned_at, id",
+        rc = store__q(st,
+                      "SELECT id, patient_id, status, chair, staff, planned_at, started_at, "
+                      "COALESCE(ended_at, cancelled_at) FROM sessions "
+                      "WHERE patient_id = ? AND (? = 0 OR id = ?) ORDER BY planned_at, id",
                       a, 3, session_row, x, err);
     if (!rc && fns->dose)
-        rc = store__q(st, "SELECT d.id, d.session_id, d.drug, d.form, d.route, d.lot, d.dose_ug, "
-                          "d.started_at, d.ended_at, d.given_by "
-                          "FROM doses d JOIN sessions s ON s.id = d.session_id "
-                          "WHERE s.patient_id = ? AND (? = 0 OR d.id = ?) "
-                          "ORDER BY d.started_at, d.id", a, 3, dose_row, x, err);
+        rc = store__q(st,
+                      "SELECT d.id, d.session_id, d.drug, d.form, d.route, d.lot, d.dose_ug, "
+                      "d.started_at, d.ended_at, d.given_by "
+                      "FROM doses d JOIN sessions s ON s.id = d.session_id "
+                      "WHERE s.patient_id = ? AND (? = 0 OR d.id = ?) "
+                      "ORDER BY d.started_at, d.id",
+                      a, 3, dose_row, x, err);
     if (!rc && fns->vital)
-        rc = store__q(st, "SELECT v.id, v.session_id, v.at, v.code, v.value FROM vitals v "
-                          "JOIN sessions s ON s.id = v.session_id WHERE s.patient_id = ? "
-                          "AND (? = 0 OR v.id = ? OR v.code IN ('sbp', 'dbp')) "
-                          "ORDER BY v.at, v.id", a, 3, vital_row, x, err);
+        rc = store__q(st,
+                      "SELECT v.id, v.session_id, v.at, v.code, v.value FROM vitals v "
+                      "JOIN sessions s ON s.id = v.session_id WHERE s.patient_id = ? "
+                      "AND (? = 0 OR v.id = ? OR v.code IN ('sbp', 'dbp')) "
+                      "ORDER BY v.at, v.id",
+                      a, 3, vital_row, x, err);
     if (!rc && fns->scale) {
-        rc = store__q(st, "SELECT r.id, r.session_id, r.scale, r.at, r.total, a.item_no, a.answer "
-                          "FROM scale_results r LEFT JOIN scale_answers a ON a.result_id = r.id "
-                          "WHERE r.patient_id = ? AND (? = 0 OR r.id = ?) "
-                          "ORDER BY r.at, r.id, a.item_no", a, 3, scale_row, x, err);
+        rc = store__q(st,
+                      "SELECT r.id, r.session_id, r.scale, r.at, r.total, a.item_no, a.answer "
+                      "FROM scale_results r LEFT JOIN scale_answers a ON a.result_id = r.id "
+                      "WHERE r.patient_id = ? AND (? = 0 OR r.id = ?) "
+                      "ORDER BY r.at, r.id, a.item_no",
+                      a, 3, scale_row, x, err);
         if (!rc) rc = scale_flush(x);
     }
     if (!rc && fns->side_effect)
-        rc = store__q(st, "SELECT e.id, e.session_id, e.at, e.code, e.severity, e.notes "
-                          "FROM side_effects e JOIN sessions s ON s.id = e.session_id "
-                          "WHERE s.patient_id = ? AND (? = 0 OR e.id = ?) ORDER BY e.at, e.id",
+        rc = store__q(st,
+                      "SELECT e.id, e.session_id, e.at, e.code, e.severity, e.notes "
+                      "FROM side_effects e JOIN sessions s ON s.id = e.session_id "
+                      "WHERE s.patient_id = ? AND (? = 0 OR e.id = ?) ORDER BY e.at, e.id",
                       a, 3, side_effect_row, x, err);
 done:
     rc = store__finish(st, rc, who, action, "Patient", rid, "record", err);
@@ -216,8 +226,8 @@ int store_patient_each(struct store *st, const struct store_actor *who,
     int rc = store__check_actor(who, err);
     if (rc) return rc;
     if (!(rc = store__begin_read(st, err)))
-        rc = store__q(st, "SELECT " PATIENT_COLS " FROM patients ORDER BY id", NULL, 0,
-                      patient_row, &x, err);
+        rc = store__q(st, "SELECT " PATIENT_COLS " FROM patients ORDER BY id", NULL, 0, patient_row,
+                      &x, err);
     char detail[48];
     snprintf(detail, sizeof detail, "search n=%d", x.n);
     return store__finish(st, rc, who, "read", "Patient", "*", detail, err);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+
 #include <cmocka.h>
 
 #include "fhir/fhir.h"
@@ -17,8 +18,9 @@ static void vital_codes_are_the_profiles(void **state)
     (void)state;
     static const struct {
         const char *code, *loinc, *ucum;
-    } want[] = {{"hr", "8867-4", "/min"},   {"rr", "9279-1", "/min"},   {"temp", "8310-5", "Cel"},
-                {"spo2", "2708-6", "%"},     {"sbp", "8480-6", "mm[Hg]"}, {"dbp", "8462-4", "mm[Hg]"},
+    } want[] = {{"hr", "8867-4", "/min"},    {"rr", "9279-1", "/min"},
+                {"temp", "8310-5", "Cel"},   {"spo2", "2708-6", "%"},
+                {"sbp", "8480-6", "mm[Hg]"}, {"dbp", "8462-4", "mm[Hg]"},
                 {"map", "8478-0", "mm[Hg]"}};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         const struct fhir_vital_code *v = fhir_vital_by_code(want[i].code);
@@ -47,9 +49,12 @@ static void blood_pressure_is_one_panel(void **state)
     json_t *comp = json_object_get(o, "component");
     assert_int_equal(json_array_size(comp), 2);
     json_t *c1 = json_array_get(comp, 1);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(
-                            json_object_get(c1, "code"), "coding"), 0), "code")), "8462-4");
-    assert_true(json_real_value(json_object_get(json_object_get(c1, "valueQuantity"), "value")) == 82);
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_array_get(json_object_get(json_object_get(c1, "code"), "coding"), 0), "code")),
+        "8462-4");
+    assert_true(json_real_value(json_object_get(json_object_get(c1, "valueQuantity"), "value")) ==
+                82);
     assert_string_equal(json_string_value(json_object_get(o, "id")), "v7");
     json_decref(o);
     /* alone, a systolic stays its own Observation */
@@ -65,8 +70,9 @@ static void scale_total_comes_from_its_response(void **state)
     json_t *o = fhir_scale_total(&r, 3);
     json_t *c = json_array_get(json_object_get(json_object_get(o, "code"), "coding"), 0);
     assert_string_equal(json_string_value(json_object_get(c, "code")), "44261-6");
-    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(o, "derivedFrom"), 0),
-                                                          "reference")), "QuestionnaireResponse/5");
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(o, "derivedFrom"), 0), "reference")),
+                        "QuestionnaireResponse/5");
     json_decref(o);
     const int answers[9] = {3, 2, 2, 1, 1, 2, 1, 0, 0};
     json_t *qr = fhir_questionnaire_response(&r, answers, 9, 3);
@@ -101,15 +107,15 @@ static void date_prefixes_follow_the_spec(void **state)
 {
     (void)state;
     const char *t = "2013-01-14T10:00:00.000Z";
-    assert_true(match_date("2013-01-14", t));       /* eq: the day contains the instant */
+    assert_true(match_date("2013-01-14", t)); /* eq: the day contains the instant */
     assert_true(match_date("eq2013-01", t));
     assert_false(match_date("2013-01-15", t));
     assert_true(match_date("ne2013-01-15", t));
     assert_false(match_date("ne2013-01-14", t));
-    assert_false(match_date("gt2013-01-14", t));    /* after the whole day: no */
+    assert_false(match_date("gt2013-01-14", t)); /* after the whole day: no */
     assert_true(match_date("gt2013-01-13", t));
     assert_true(match_date("ge2013-01-14", t));
-    assert_false(match_date("lt2013-01-14", t));    /* before the day starts: no */
+    assert_false(match_date("lt2013-01-14", t)); /* before the day starts: no */
     assert_true(match_date("lt2013-01-15", t));
     assert_true(match_date("le2013-01-14", t));
     assert_false(match_date("le2013-01-13", t));
@@ -125,16 +131,18 @@ static void date_prefixes_follow_the_spec(void **state)
     struct fhir_criterion c;
     struct kc_error err = {0};
     assert_int_equal(fhir_criterion_parse("Observation", "date", "xx2013", &c, &err), KC_EINVAL);
-    assert_int_equal(fhir_criterion_parse("Observation", "date", "2013-02-30", &c, &err), KC_EINVAL);
+    assert_int_equal(fhir_criterion_parse("Observation", "date", "2013-02-30", &c, &err),
+                     KC_EINVAL);
     assert_int_equal(fhir_criterion_parse("Observation", "bogus", "1", &c, &err), KC_EUNSUPPORTED);
-    assert_int_equal(fhir_criterion_parse("Observation", "code:text", "1", &c, &err), KC_EUNSUPPORTED);
+    assert_int_equal(fhir_criterion_parse("Observation", "code:text", "1", &c, &err),
+                     KC_EUNSUPPORTED);
 }
 
 static void tokens_and_missing(void **state)
 {
     (void)state;
-    json_t *res = json_pack("{s:s, s:s, s:[{s:[{s:s, s:s}]}]}", "resourceType", "Observation",
-                            "id", "v1", "category", "coding", "system",
+    json_t *res = json_pack("{s:s, s:s, s:[{s:[{s:s, s:s}]}]}", "resourceType", "Observation", "id",
+                            "v1", "category", "coding", "system",
                             "http://terminology.hl7.org/CodeSystem/observation-category", "code",
                             "vital-signs");
     struct fhir_criterion c[2];
@@ -156,8 +164,10 @@ static void tokens_and_missing(void **state)
         {"_id", "v1", 1},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        assert_int_equal(fhir_criterion_parse("Observation", cases[i].key, cases[i].value, &c[0], &err), 0);
-        if (fhir_matches(res, c, 1) != cases[i].want) fail_msg("%s=%s", cases[i].key, cases[i].value);
+        assert_int_equal(
+            fhir_criterion_parse("Observation", cases[i].key, cases[i].value, &c[0], &err), 0);
+        if (fhir_matches(res, c, 1) != cases[i].want)
+            fail_msg("%s=%s", cases[i].key, cases[i].value);
     }
     json_decref(res);
 }
