@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/kctime.h"
 #include "fhir/fhir_search.h"
 
 #define SP "http://hl7.org/fhir/SearchParameter/"
@@ -101,25 +102,44 @@ static double utc(int y, int mo, int d, int h, int mi, int s)
     return (double)timegm(&tm);
 }
 
-/* A FHIR date, dateTime or instant -> [lo, hi). */
-static int when(const char *v, double *lo, double *hi)
+/* [first local day, first local day after) in the clinic's zone (NULL: UTC), in seconds: a date
+ * without a time is the clinic's calendar day (as HAPI FHIR takes it in the server's zone). */
+static int local_days(int y1, int m1, int d1, int y2, int m2, int d2, const char *zone, double *lo,
+                      double *hi)
+{
+    int64_t a, b;
+    if (y1 < KC_TIME_YEAR_MIN || y2 > KC_TIME_YEAR_MAX) return -1;
+    long da = kc_time_days_from_civil(y1, (unsigned)m1, (unsigned)d1);
+    long db = kc_time_days_from_civil(y2, (unsigned)m2, (unsigned)d2);
+    if (!zone || !strcmp(zone, "UTC")) {
+        a = (int64_t)da * KC_MS_PER_DAY;
+        b = (int64_t)db * KC_MS_PER_DAY;
+    } else if (kc_time_local_day_start(da, zone, &a, NULL) ||
+               kc_time_local_day_start(db, zone, &b, NULL)) {
+        return -1;
+    }
+    *lo = (double)a / 1000.0;
+    *hi = (double)b / 1000.0;
+    return 0;
+}
+
+/* A FHIR date, dateTime or instant -> [lo, hi).  A time needs its zone (Z or an offset): FHIR
+ * dateTime requires one, and a value without is refused rather than guessed. */
+static int when(const char *v, const char *zone, double *lo, double *hi)
 {
     int y, mo = 1, d = 1, h = 0, mi = 0, s = 0;
     size_t n = strlen(v);
     if (n < 4 || digits(v, 4, &y) || y < 1) return -1;
-    if (n == 4) {
-        *lo = utc(y, 1, 1, 0, 0, 0), *hi = utc(y + 1, 1, 1, 0, 0, 0);
-        return 0;
-    }
+    if (n == 4) return local_days(y, 1, 1, y + 1, 1, 1, zone, lo, hi);
     if (v[4] != '-' || n < 7 || digits(v + 5, 2, &mo) || mo < 1 || mo > 12) return -1;
-    if (n == 7) {
-        *lo = utc(y, mo, 1, 0, 0, 0), *hi = utc(y, mo + 1, 1, 0, 0, 0);
-        return 0;
-    }
+    if (n == 7)
+        return local_days(y, mo, 1, mo == 12 ? y + 1 : y, mo == 12 ? 1 : mo + 1, 1, zone, lo, hi);
     if (v[7] != '-' || n < 10 || digits(v + 8, 2, &d) || d < 1 || d > days_in(y, mo)) return -1;
     if (n == 10) {
-        *lo = utc(y, mo, d, 0, 0, 0), *hi = utc(y, mo, d + 1, 0, 0, 0);
-        return 0;
+        long day = kc_time_days_from_civil(y, (unsigned)mo, (unsigned)d) + 1;
+        struct kc_civil c;
+        kc_time_to_civil(day * KC_MS_PER_DAY, &c);
+        return local_days(y, mo, d, c.year, c.month, c.day, zone, lo, hi);
     }
     const char *p = v + 10;
     if (*p != 'T' || digits(p + 1, 2, &h) || p[3] != ':' || digits(p + 4, 2, &mi) || h > 23 ||
@@ -143,6 +163,7 @@ static int when(const char *v, double *lo, double *hi)
         }
     }
     double off = 0;
+    if (!*p) return -1; /* a time without a zone */
     if (*p == 'Z') {
         p++;
     } else if (*p == '+' || *p == '-') {
@@ -158,7 +179,7 @@ static int when(const char *v, double *lo, double *hi)
     return 0;
 }
 
-int fhir_date_parse(const char *v, char prefix[3], double *lo, double *hi)
+int fhir_date_parse(const char *v, const char *zone, char prefix[3], double *lo, double *hi)
 {
     static const char *const pf[] = {"eq", "ne", "gt", "lt", "ge", "le", "sa", "eb"};
     snprintf(prefix, 3, "eq");
@@ -168,7 +189,7 @@ int fhir_date_parse(const char *v, char prefix[3], double *lo, double *hi)
             v += 2;
             break;
         }
-    return when(v, lo, hi);
+    return when(v, zone, lo, hi);
 }
 
 int fhir_date_match(const char *p, double lo, double hi, double tlo, double thi)
@@ -187,13 +208,14 @@ int fhir_date_match(const char *p, double lo, double hi, double tlo, double thi)
 
 /* ---- parsing ---- */
 
-int fhir_criterion_parse(const char *type, const char *key, const char *value,
+int fhir_criterion_parse(const char *type, const char *key, const char *value, const char *zone,
                          struct fhir_criterion *c, struct kc_error *err)
 {
     char name[64];
     const char *colon = strchr(key, ':');
     size_t n = colon ? (size_t)(colon - key) : strlen(key);
     memset(c, 0, sizeof *c);
+    c->zone = zone;
     if (n >= sizeof name || (colon && strlen(colon + 1) >= sizeof c->modifier))
         return kc_error_set(err, KC_EUNSUPPORTED, "unknown search parameter '%.60s'", key);
     memcpy(name, key, n);
@@ -226,7 +248,7 @@ int fhir_criterion_parse(const char *type, const char *key, const char *value,
         double lo, hi;
         snprintf(one, sizeof one, "%s", value);
         for (char *s = one, *t; (t = strsep(&s, ","));)
-            if (fhir_date_parse(t, pfx, &lo, &hi))
+            if (fhir_date_parse(t, zone, pfx, &lo, &hi))
                 return kc_error_set(err, KC_EINVAL,
                                     "'%s' is not a date search value "
                                     "([eq|ne|gt|lt|ge|le|sa|eb]YYYY[-MM[-DD[Thh:mm[:ss[.f]]"
@@ -348,16 +370,16 @@ static int date_match(json_t *v, void *ctx)
     struct one *o = ctx;
     double tlo, thi, lo, hi;
     char pfx[3];
-    if (fhir_date_parse(o->value, pfx, &lo, &hi)) return 0;
+    if (fhir_date_parse(o->value, o->c->zone, pfx, &lo, &hi)) return 0;
     if (json_is_string(v)) {
-        if (when(json_string_value(v), &tlo, &thi)) return 0;
+        if (when(json_string_value(v), o->c->zone, &tlo, &thi)) return 0;
     } else if (json_is_object(v)) { /* Period: an open end is unbounded */
         double a, b;
         const char *s = json_string_value(json_object_get(v, "start"));
         const char *e = json_string_value(json_object_get(v, "end"));
         tlo = -INFINITY, thi = INFINITY;
-        if (s && !when(s, &a, &b)) tlo = a;
-        if (e && !when(e, &a, &b)) thi = b;
+        if (s && !when(s, o->c->zone, &a, &b)) tlo = a;
+        if (e && !when(e, o->c->zone, &a, &b)) thi = b;
     } else {
         return 0;
     }

@@ -522,7 +522,7 @@ static int parse_arg(void *ctx, const char *key, const char *value)
     if (q->n >= MAX_CRITERIA)
         return q->bad = 1,
                fhir__fail(r, 400, "too-costly", "more than %d search parameters", MAX_CRITERIA);
-    int rc = fhir_criterion_parse(q->type, key, value, &q->crit[q->n], &err);
+    int rc = fhir_criterion_parse(q->type, key, value, api_zone(r), &q->crit[q->n], &err);
     if (rc == KC_EUNSUPPORTED && q->lenient) return 0; /* left out of the self link */
     if (rc)
         return q->bad = 1, fhir__fail(r, 400, rc == KC_EUNSUPPORTED ? "not-supported" : "invalid",
@@ -793,7 +793,7 @@ int fhir__match_query(struct api_req *r, const char *type, const char *qs, json_
         }
         *w = '\0';
         struct kc_error err = {0};
-        if (fhir_criterion_parse(type, t, v, &q->crit[q->n], &err)) {
+        if (fhir_criterion_parse(type, t, v, api_zone(r), &q->crit[q->n], &err)) {
             free(q);
             return fhir__fail(r, 400, "invalid", "%s", err.msg);
         }

@@ -182,7 +182,7 @@ test('date prefixes and precision follow search.html; repeated dates make a rang
   assert.equal(await n('date=gt2026-12-01T09:30:00Z'), 4);     // 09:31..09:34
   assert.equal(await n('date=ge2026-12-01T09:30:00Z'), 5);
   assert.equal(await n('date=lt2026-12-01T09:12:00Z'), 2);     // 09:10, 09:11
-  assert.equal(await n('date=le2026-12-01T09:12'), 3);         // minute precision
+  assert.equal(await n('date=le2026-12-01T09:12Z'), 3);        // minute precision
   assert.equal(await n('date=ge2026-12-01T09:15:00Z&date=lt2026-12-01T09:20:00Z'), 5);
   assert.equal(await n('date=sa2026-12-01T09:33:00Z'), 1);
   assert.equal(await n('date=eb2026-12-01T09:11:00Z'), 1);

@@ -91,16 +91,21 @@ static void scale_total_comes_from_its_response(void **state)
 }
 
 /* search.html, "date": the value's precision is an implicit range; prefixes compare ranges. */
-static int match_date(const char *search, const char *target)
+static int match_date_in(const char *zone, const char *search, const char *target)
 {
     json_t *res = json_pack("{s:s, s:s, s:s}", "resourceType", "Observation", "id", "x",
                             "effectiveDateTime", target);
     struct fhir_criterion c;
     struct kc_error err = {0};
-    assert_int_equal(fhir_criterion_parse("Observation", "date", search, &c, &err), 0);
+    assert_int_equal(fhir_criterion_parse("Observation", "date", search, zone, &c, &err), 0);
     int m = fhir_matches(res, &c, 1);
     json_decref(res);
     return m;
+}
+
+static int match_date(const char *search, const char *target)
+{
+    return match_date_in(NULL, search, target);
 }
 
 static void date_prefixes_follow_the_spec(void **state)
@@ -123,19 +128,42 @@ static void date_prefixes_follow_the_spec(void **state)
     assert_false(match_date("sa2013-01-14", t));
     assert_true(match_date("eb2013-01-15", t));
     assert_false(match_date("eb2013-01-14", t));
-    assert_true(match_date("2013-01-14T10:00", t)); /* minute precision */
-    assert_false(match_date("2013-01-14T10:01", t));
+    assert_true(match_date("2013-01-14T10:00Z", t)); /* minute precision */
+    assert_false(match_date("2013-01-14T10:01Z", t));
     assert_true(match_date("2013-01-14T11:00:00+01:00", t)); /* a zone is honoured */
     assert_true(match_date("2013", t));
     /* bad values are refused */
     struct fhir_criterion c;
     struct kc_error err = {0};
-    assert_int_equal(fhir_criterion_parse("Observation", "date", "xx2013", &c, &err), KC_EINVAL);
-    assert_int_equal(fhir_criterion_parse("Observation", "date", "2013-02-30", &c, &err),
+    assert_int_equal(fhir_criterion_parse("Observation", "date", "xx2013", NULL, &c, &err),
                      KC_EINVAL);
-    assert_int_equal(fhir_criterion_parse("Observation", "bogus", "1", &c, &err), KC_EUNSUPPORTED);
-    assert_int_equal(fhir_criterion_parse("Observation", "code:text", "1", &c, &err),
+    assert_int_equal(fhir_criterion_parse("Observation", "date", "2013-02-30", NULL, &c, &err),
+                     KC_EINVAL);
+    /* a time needs its zone (FHIR dateTime); 24:00 is not a time */
+    assert_int_equal(
+        fhir_criterion_parse("Observation", "date", "2013-01-14T10:00:00", NULL, &c, &err),
+        KC_EINVAL);
+    assert_int_equal(
+        fhir_criterion_parse("Observation", "date", "2013-01-14T24:00:00Z", NULL, &c, &err),
+        KC_EINVAL);
+    assert_int_equal(fhir_criterion_parse("Observation", "bogus", "1", NULL, &c, &err),
                      KC_EUNSUPPORTED);
+    assert_int_equal(fhir_criterion_parse("Observation", "code:text", "1", NULL, &c, &err),
+                     KC_EUNSUPPORTED);
+}
+
+/* A date without a time is the clinic's calendar day: 22:00 in New York on 1 December 2026 is
+ * 03:00Z on the 2nd (EST, UTC-5). */
+static void a_day_is_the_clinics_local_day(void **state)
+{
+    (void)state;
+    const char *t = "2026-12-02T03:00:00.000Z";
+    assert_true(match_date_in("America/New_York", "2026-12-01", t));
+    assert_false(match_date_in("America/New_York", "2026-12-02", t));
+    assert_false(match_date_in(NULL, "2026-12-01", t));
+    assert_true(match_date_in(NULL, "2026-12-02", t));
+    assert_true(match_date_in("America/New_York", "le2026-12-01", t));
+    assert_false(match_date_in("America/New_York", "gt2026-12-01", t));
 }
 
 static void tokens_and_missing(void **state)
@@ -165,7 +193,8 @@ static void tokens_and_missing(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         assert_int_equal(
-            fhir_criterion_parse("Observation", cases[i].key, cases[i].value, &c[0], &err), 0);
+            fhir_criterion_parse("Observation", cases[i].key, cases[i].value, NULL, &c[0], &err),
+            0);
         if (fhir_matches(res, c, 1) != cases[i].want)
             fail_msg("%s=%s", cases[i].key, cases[i].value);
     }
@@ -179,6 +208,7 @@ int main(void)
         cmocka_unit_test(blood_pressure_is_one_panel),
         cmocka_unit_test(scale_total_comes_from_its_response),
         cmocka_unit_test(date_prefixes_follow_the_spec),
+        cmocka_unit_test(a_day_is_the_clinics_local_day),
         cmocka_unit_test(tokens_and_missing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
