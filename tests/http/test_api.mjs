@@ -29,11 +29,14 @@ after(async () => { if (srv) await srv.stop(); });
 test('every endpoint but login needs a session', async () => {
   const anon = new Client(srv.base);
   for (const [m, p] of [['GET', '/api/me'], ['GET', '/api/patients/1'], ['POST', '/api/patients'],
-                        ['GET', '/api/audit'], ['GET', '/fhir/metadata'], ['POST', '/api/pk/simulate']]) {
+                        ['GET', '/api/audit'], ['GET', '/fhir/Patient/1'], ['POST', '/api/pk/simulate']]) {
     const r = await anon.req(m, p, m === 'POST' ? {} : undefined);
     assert.equal(r.status, 401, `${m} ${p}`);
-    assert.equal(r.json.error.code, 'unauthenticated');
+    if (p.startsWith('/fhir/')) assert.equal(r.json.issue[0].code, 'login'); // an OperationOutcome
+    else assert.equal(r.json.error.code, 'unauthenticated');
   }
+  // the FHIR CapabilityStatement is public (SMART discovery starts there): no patient data in it
+  assert.equal((await anon.get('/fhir/metadata')).status, 200);
 });
 
 test('login: cookie flags, wrong password, CSRF on writes', async () => {
@@ -195,7 +198,7 @@ test('FHIR: CapabilityStatement, Patient read, OperationOutcome', async () => {
   assert.equal(p.status, 200);
   assert.equal(p.json.resourceType, 'Patient');
   assert.equal(p.json.birthDate, '1980-05-01');
-  assert.equal(p.headers.get('etag'), 'W/"1"');
+  assert.equal(p.headers.get('etag'), `W/"${p.json.meta.versionId}"`);
   const nf = await as.nurse.get('/fhir/Patient/424242');
   assert.equal(nf.status, 404);
   assert.equal(nf.json.resourceType, 'OperationOutcome');
