@@ -80,7 +80,7 @@ $(SAN_BIN): $(BUILD)/san/$(MAIN_SRC:.c=.o) $(SAN_LIB)
 $(BUILD)/san/tests/%: tests/unit/%.c $(SAN_LIB)
 	@mkdir -p $(dir $@)
 	@echo '  TEST    $@'
-	@$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ $< $(SAN_LIB) $(TEST_LDLIBS) $(LDLIBS)
+	@$(CC) $(SAN_CFLAGS) -Itests/unit $(TEST_LDFLAGS) -o $@ $< $(SAN_LIB) $(TEST_LDLIBS) $(LDLIBS)
 
 format:
 	clang-format -i $$(find src tests -name '*.[ch]')

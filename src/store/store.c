@@ -6,9 +6,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/kctime.h"
 #include "store/store_int.h"
+
+int (*store__fault_hook)(enum store_fault where) = NULL;
 
 static int is_pg_url(const char *url)
 {
@@ -261,7 +264,12 @@ int store_backup(struct store *st, const struct store_actor *who, const char *pa
         return rc;
     rc = st->drv->backup(st, path, err);
     if (rc) {
-        kc_error_prefix(err, "backup to '%s'", path);
+        /* a half-written copy must not be mistaken for a backup (the path did not exist) */
+        if (unlink(path) != 0 && errno != ENOENT)
+            kc_error_prefix(err, "could not remove the partial copy '%s' (%s); backup to '%s'",
+                            path, strerror(errno), path);
+        else
+            kc_error_prefix(err, "backup to '%s'", path);
         store__audit_failure(st, who, "export", "Database", "backup", err);
     }
     return rc;

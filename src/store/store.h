@@ -292,7 +292,7 @@ int store_ledger_verify(struct store *st, struct store_verify *rep, struct kc_er
 /* ---- backup and restore --------------------------------------------------------------------- */
 /* A consistent online copy to path (refused if path exists): SQLite backup API, or pg_dump
  * (custom format) for PostgreSQL.  Audited as an "export" before the copy starts.  Verifying
- * the copy's audit log needs the same audit key. */
+ * the copy's audit log needs the same audit key.  On failure no file is left at path. */
 int store_backup(struct store *st, const struct store_actor *who, const char *path,
                  struct kc_error *err);
 /* Restores a backup made by store_backup into this database, which must be empty (no records,

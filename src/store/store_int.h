@@ -63,6 +63,13 @@ struct store_driver {
     const char *(*col_text)(const struct srow *r, int col); /* NULL for SQL NULL */
 };
 
+/* Test seam for countdown fault injection (tests/unit/fault_inject.h); NULL in the program.  The
+ * PostgreSQL driver asks it before each statement it sends and before each COMMIT; a non-zero
+ * answer makes the server fail that step for real (the transaction aborts), so the error paths
+ * above run as they would on a full disk or a lost commit.  SQLite is faulted by a test VFS. */
+enum store_fault { STORE_FAULT_EXEC, STORE_FAULT_COMMIT };
+extern int (*store__fault_hook)(enum store_fault where);
+
 extern const struct store_driver store__sqlite_driver;
 extern const struct store_driver store__pg_driver;
 

@@ -70,6 +70,19 @@ static int pg_error(PGconn *conn, const PGresult *res, const char *what, struct 
     return kc_error_set(err, KC_EIO, "%s: %.*s", what, (int)n, primary);
 }
 
+/* A fault injected by a test (store__fault_hook): the server itself fails the step, as on a
+ * full disk, so the transaction is aborted exactly as a real error would leave it. */
+static int pg_fault(struct store *st, enum store_fault where, const char *what,
+                    struct kc_error *err)
+{
+    if (!store__fault_hook || !store__fault_hook(where)) return KC_OK;
+    PGresult *r = PQexec(P(st)->conn, "DO $$BEGIN RAISE EXCEPTION 'injected fault' "
+                                      "USING ERRCODE = 'disk_full'; END$$");
+    int rc = pg_error(P(st)->conn, r, what, err);
+    PQclear(r);
+    return rc;
+}
+
 static int pg_open(struct store *st, const char *url, struct kc_error *err)
 {
     struct pg *p = calloc(1, sizeof *p);
@@ -107,8 +120,9 @@ static void pg_close(struct store *st)
 
 static int pg_script(struct store *st, const char *sql, struct kc_error *err)
 {
+    int rc = pg_fault(st, STORE_FAULT_EXEC, "schema", err);
+    if (rc) return rc;
     PGresult *r = PQexec(P(st)->conn, sql);
-    int rc = KC_OK;
     if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
         rc = pg_error(P(st)->conn, r, "schema", err);
     PQclear(r);
@@ -188,6 +202,7 @@ static int pg_query(struct store *st, const char *sql, const struct sv *args, in
     const char *name = NULL;
     if (nargs > MAX_PARAMS) return kc_error_set(err, KC_ELIMIT, "too many parameters");
     int rc = pg_prepare(st, sql, &name, err);
+    if (!rc) rc = pg_fault(st, STORE_FAULT_EXEC, "writing", err);
     if (rc) return rc;
     char nums[MAX_PARAMS][32];
     const char *vals[MAX_PARAMS];
@@ -279,6 +294,7 @@ static int pg_batch(struct store *st, const char *sql, const struct sv *args, in
     const char *name = NULL;
     if (nargs > MAX_PARAMS) return kc_error_set(err, KC_ELIMIT, "too many parameters");
     int rc = pg_prepare(st, sql, &name, err);
+    if (!rc && (rc = pg_fault(st, STORE_FAULT_EXEC, "writing", err))) *failed = 0;
     for (int i = 0; !rc && i < nrows; i += PIPELINE_MAX)
         rc = pg_pipeline(st, name, args, nargs, i, i + PIPELINE_MAX < nrows ? i + PIPELINE_MAX
                                                                             : nrows,
@@ -288,9 +304,10 @@ static int pg_batch(struct store *st, const char *sql, const struct sv *args, in
 
 static int pg_cmd(struct store *st, const char *sql, const char *what, struct kc_error *err)
 {
+    int rc = pg_fault(st, STORE_FAULT_EXEC, what, err);
+    if (rc) return rc;
     PGresult *r = PQexec(P(st)->conn, sql);
-    int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? KC_OK
-                                                   : pg_error(P(st)->conn, r, what, err);
+    rc = PQresultStatus(r) == PGRES_COMMAND_OK ? KC_OK : pg_error(P(st)->conn, r, what, err);
     PQclear(r);
     return rc;
 }
@@ -322,6 +339,8 @@ static int pg_begin(struct store *st, struct kc_error *err)
 static int pg_commit(struct store *st, struct kc_error *err)
 {
     /* COMMIT of an aborted transaction answers "ROLLBACK": treat that as a failure */
+    struct kc_error ignored = {0};
+    (void)pg_fault(st, STORE_FAULT_COMMIT, "committing", &ignored); /* aborts it */
     PGresult *r = PQexec(P(st)->conn, "COMMIT");
     int rc = KC_OK;
     if (PQresultStatus(r) != PGRES_COMMAND_OK) rc = pg_error(P(st)->conn, r, "committing", err);

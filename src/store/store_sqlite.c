@@ -52,6 +52,8 @@ static int lite_error(sqlite3 *db, int rc, const char *what, struct kc_error *er
     default: break;
     }
     switch (ext & 0xff) {
+    case SQLITE_NOMEM:
+        return kc_error_set(err, KC_ENOMEM, "%s: out of memory; nothing was written", what);
     case SQLITE_FULL:
         return kc_error_set(err, KC_EIO, "%s: the database or disk is full; nothing was written",
                             what);

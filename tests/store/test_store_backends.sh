@@ -6,7 +6,8 @@
 . "$(dirname "$0")/pg_server.sh"
 
 suites=("$(dirname "$KC_BIN")/tests/test_store" "$(dirname "$KC_BIN")/tests/test_store_ledger"
-        "$(dirname "$KC_BIN")/tests/test_store_faults" "$(dirname "$KC_BIN")/tests/test_store_audit_async")
+        "$(dirname "$KC_BIN")/tests/test_store_faults" "$(dirname "$KC_BIN")/tests/test_store_audit_async"
+        "$(dirname "$KC_BIN")/tests/test_torture")
 for s in "${suites[@]}"; do
     [ -x "$s" ] || { notok "store suite binary $s is missing"; exit 0; }
 done
