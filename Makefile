@@ -7,7 +7,7 @@ PREFIX  ?= /usr/local
 
 CSTD     := -std=c17 -D_GNU_SOURCE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
-            -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+            -Wmissing-prototypes -Wformat=2
 INCLUDES := -Isrc
 REL_CFLAGS := $(CSTD) $(WARN) $(INCLUDES) -O2 -g -MMD -MP
 SAN_FLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

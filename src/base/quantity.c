@@ -76,7 +76,8 @@ int kc_parse_double(const char *text, double *out, struct kc_error *err)
     char *end = NULL;
     errno = 0;
     double v = strtod(text, &end);
-    if (end == text || *end != '\0')
+    /* whole text: strtod would also skip leading blanks (" 5") */
+    if (end == text || *end != '\0' || isspace((unsigned char)text[0]))
         return kc_error_set(err, KC_EINVAL, "'%s' is not a number", text);
     if (errno == ERANGE || !isfinite(v))
         return kc_error_set(err, KC_EINVAL, "'%s' is out of range", text);
@@ -90,7 +91,7 @@ int kc_parse_long(const char *text, long min, long max, long *out, struct kc_err
     char *end = NULL;
     errno = 0;
     long v = strtol(text, &end, 10);
-    if (end == text || *end != '\0')
+    if (end == text || *end != '\0' || isspace((unsigned char)text[0]))
         return kc_error_set(err, KC_EINVAL, "'%s' is not a whole number", text);
     if (errno == ERANGE || v < min || v > max)
         return kc_error_set(err, KC_ERANGE, "'%s' is outside %ld..%ld", text, min, max);

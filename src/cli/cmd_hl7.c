@@ -110,22 +110,48 @@ static int send_loop(const struct cli_opt *opts, size_t n)
     return failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 when the bytes there are not one. */
+static int utf8_len(const unsigned char *p)
+{
+    int n = 0;
+    if (p[0] < 0x80) n = 1;
+    else if ((p[0] >> 5) == 6) n = 2;
+    else if ((p[0] >> 4) == 14) n = 3;
+    else if ((p[0] >> 3) == 30) n = 4;
+    for (int i = 1; i < n; i++)
+        if ((p[i] >> 6) != 2) return 0;
+    return n;
+}
+
+/* A field the monitor sent as a JSON string: quote, backslash and control bytes escaped; a byte
+ * that is not UTF-8 (a Latin-1 sender) as its code point \u00XX, so the line is always JSON and
+ * nothing is dropped or replaced. */
+static void put_json_string(const char *s)
+{
+    putchar('"');
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        int n = utf8_len(p);
+        if (*p == '"' || *p == '\\') printf("\\%c", *p);
+        else if (*p < 0x20 || n == 0) printf("\\u%04x", *p);
+        else fwrite(p, 1, (size_t)n, stdout);
+        p += n ? n : 1;
+    }
+    putchar('"');
+}
+
+/* One review-queue row as a JSON line. */
 static int print_review(void *ctx, const struct store_hl7_review_row *r)
 {
     (void)ctx;
-    printf("{\"id\":%" PRId64 ",\"received_at\":\"%s\",\"control_id\":\"", r->id, r->received_at);
-    for (const char *p = r->control_id; *p; p++) /* JSON-safe: escape quotes and controls */
-        printf((*p == '"' || *p == '\\') ? "\\%c" : ((unsigned char)*p < 0x20 ? "?" : "%c"), *p);
-    printf("\",\"patient_ref\":\"");
-    for (const char *p = r->patient_ref; *p; p++)
-        printf((*p == '"' || *p == '\\') ? "\\%c" : ((unsigned char)*p < 0x20 ? "?" : "%c"), *p);
-    printf("\",\"bed_ref\":\"");
-    for (const char *p = r->bed_ref; *p; p++)
-        printf((*p == '"' || *p == '\\') ? "\\%c" : ((unsigned char)*p < 0x20 ? "?" : "%c"), *p);
-    printf("\",\"status\":\"%s\",\"reason\":\"", r->status);
-    for (const char *p = r->reason; *p; p++)
-        printf((*p == '"' || *p == '\\') ? "\\%c" : ((unsigned char)*p < 0x20 ? "?" : "%c"), *p);
-    printf("\"}\n");
+    printf("{\"id\":%" PRId64 ",\"received_at\":", r->id);
+    put_json_string(r->received_at);
+    const char *name[] = {"control_id", "patient_ref", "bed_ref", "status", "reason"};
+    const char *val[] = {r->control_id, r->patient_ref, r->bed_ref, r->status, r->reason};
+    for (int i = 0; i < 5; i++) {
+        printf(",\"%s\":", name[i]);
+        put_json_string(val[i]);
+    }
+    printf("}\n");
     return 0;
 }
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/quantity.h"
 #include "http/api.h"
 #include "pkpd/simulate.h"
 
@@ -76,9 +77,12 @@ static int audit_row(void *ctx, const struct store_audit_entry *e)
 int api_audit_list(struct api_req *r)
 {
     const char *after = api_query(r, "after"), *limit = api_query(r, "limit");
-    long long a = 0, l = 100;
-    if (after && (sscanf(after, "%lld", &a) != 1 || a < 0)) return api_error(r, 400, "after", "'after' must be a sequence number");
-    if (limit && (sscanf(limit, "%lld", &l) != 1 || l < 1 || l > 1000)) return api_error(r, 400, "limit", "'limit' must be 1-1000");
+    long a = 0, l = 100;
+    struct kc_error perr = {0};
+    if (after && kc_parse_long(after, 0, INT64_MAX, &a, &perr))
+        return api_error(r, 400, "after", "'after' must be a sequence number (%s)", perr.msg);
+    if (limit && kc_parse_long(limit, 1, 1000, &l, &perr))
+        return api_error(r, 400, "limit", "'limit' must be 1-1000 (%s)", perr.msg);
     json_t *rows = json_array();
     struct kc_error err = {0};
     if (store_audit_list(r->st, a, l, audit_row, rows, &err)) {

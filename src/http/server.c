@@ -92,12 +92,12 @@ static enum MHD_Result send_json(struct http_server *s, struct MHD_Connection *c
 }
 
 static enum MHD_Result quick_error(struct http_server *s, struct MHD_Connection *c, int status,
-                                   const char *url, const char *fmt, const char *arg)
+                                   const char *url, const char *msg)
 {
     struct api_req r;
     memset(&r, 0, sizeof r);
     r.path = url;
-    api_error(&r, status, NULL, fmt, arg);
+    api_error(&r, status, NULL, "%s", msg);
     api_fhir_finish(&r); /* OperationOutcome under /fhir */
     enum MHD_Result ok = send_json(s, c, &r);
     json_decref(r.resp);
@@ -243,7 +243,9 @@ static void notify_streams(struct http_server *s, const struct api_route *rt, co
     if (r->status < 200 || r->status >= 300 || strcmp(r->method, "POST") != 0 ||
         strncmp(rt->pattern, "/api/sessions/:id/", 18) != 0 || r->n_params < 1)
         return;
-    long long id = atoll(r->params[0]);
+    long long id = 0; /* the route matched, so params[0] is a checked id; digits up to '/' */
+    for (const char *p = r->params[0]; *p >= '0' && *p <= '9' && id < INT64_MAX / 10; p++)
+        id = id * 10 + (*p - '0');
     if (id > 0)
         http_events_notify(s->events, id, rt->fn == api_vitals_add ? HTTP_EVENTS_VITALS : HTTP_EVENTS_SESSION);
 }
@@ -292,13 +294,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         if (atomic_fetch_add(&s->in_flight, 1) >= (int)s->opt.max_in_flight) {
             cc->rejected = 1;
             cc->status = 503;
-            return quick_error(s, c, 503, url, "%s", "server busy: too many requests in flight, retry shortly");
+            return quick_error(s, c, 503, url, "server busy: too many requests in flight, retry shortly");
         }
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > s->opt.max_body) {
             cc->rejected = 1;
             cc->status = 413;
-            return quick_error(s, c, 413, url, "request body larger than %s bytes", "the server's limit");
+            return quick_error(s, c, 413, url, "request body larger than the server's limit");
         }
         return MHD_YES;
     }
@@ -327,7 +329,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (cc->held) return release_held(s, c, cc);
     if (cc->too_big) {
         cc->status = 413;
-        return quick_error(s, c, 413, url, "request body larger than %s bytes", "the server's limit");
+        return quick_error(s, c, 413, url, "request body larger than the server's limit");
     }
 
     struct api_req r;
