@@ -424,7 +424,7 @@ static int setup(void **state)
     struct kc_error err = {0};
     make_world(&T.w, 1000000000);
     snprintf(T.dir, sizeof T.dir, "%s", fx_dir);
-    snprintf(T.password, sizeof T.password, "torture-%d", (int)getpid());
+    snprintf(T.password, sizeof T.password, "torture-password-%d", (int)getpid());
     char name[64];
     snprintf(name, sizeof name, "%s", fx_uniq("login"));
     assert_ok(store_user_add(T.w.st, &fx_who, name, "nurse", "Login", T.password, NULL, &err),
