@@ -12,12 +12,11 @@
 #include <unistd.h>
 
 #include "base/quantity.h"
+#include "cli/covariates_csv.h"
 #include "cli/pk_args.h"
 #include "cli/pk_cmds.h"
 #include "pkpd/population.h"
 
-#define MAX_COV_ROWS 1000000
-#define MAX_LINE 1024
 /* Upper edge of the dissociative range, 250 ng/mL (Zanos 2018 Pharmacol Rev 70:621, Table 1,
  * citing Krystal 1994: dissociation at 100-250 ng/mL): the default exceedance level. */
 #define DEFAULT_LEVEL 250.0
@@ -69,72 +68,14 @@ static void progress(void *ctx, long done, long total)
     b->drawn = 1;
 }
 
-/* Reads weight_kg / age_y columns (also "weight", "age") of a covariate table. */
+/* The covariate table (covariates_csv.c). */
 static int read_covariates(const char *path, const struct pk_covariates *base,
                            struct pk_covariates **out, size_t *n, struct kc_error *err)
 {
     FILE *f = fopen(path, "r");
     if (!f) return kc_error_set(err, KC_EIO, "--covariates %s: %s", path, strerror(errno));
-    char line[MAX_LINE];
-    int rc = KC_OK, cw = -1, ca = -1, header = 1;
-    size_t cap = 0, lineno = 0;
-    struct pk_covariates *rows = NULL;
-    *n = 0;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        if (strlen(line) == sizeof line - 1 && line[sizeof line - 2] != '\n') {
-            rc = kc_error_set(err, KC_ELIMIT, "--covariates %s:%zu: line too long", path, lineno);
-            goto out;
-        }
-        line[strcspn(line, "\r\n")] = '\0';
-        if (!line[0]) continue;
-        char *save = NULL, *cell;
-        int c = 0;
-        if (header) {
-            for (cell = strtok_r(line, ",", &save); cell; cell = strtok_r(NULL, ",", &save), c++) {
-                if (!strcmp(cell, "weight_kg") || !strcmp(cell, "weight")) cw = c;
-                if (!strcmp(cell, "age_y") || !strcmp(cell, "age")) ca = c;
-            }
-            if (cw < 0 && ca < 0) {
-                rc = kc_error_set(err, KC_EINVAL, "--covariates %s: the header needs weight_kg and/or age_y", path);
-                goto out;
-            }
-            header = 0;
-            continue;
-        }
-        if (*n == MAX_COV_ROWS) {
-            rc = kc_error_set(err, KC_ELIMIT, "--covariates %s: more than %d rows", path, MAX_COV_ROWS);
-            goto out;
-        }
-        if (*n == cap) {
-            size_t nc = cap ? 2 * cap : 256;
-            struct pk_covariates *r = realloc(rows, nc * sizeof *r);
-            if (!r) {
-                rc = kc_error_set(err, KC_ENOMEM, "out of memory");
-                goto out;
-            }
-            rows = r, cap = nc;
-        }
-        struct pk_covariates *r = &rows[*n];
-        *r = *base;
-        for (cell = strtok_r(line, ",", &save); cell; cell = strtok_r(NULL, ",", &save), c++) {
-            double v;
-            if (c != cw && c != ca) continue;
-            if (kc_parse_double(cell, &v, NULL) || !(c == cw ? v >= 0.5 && v <= 400 : v >= 0 && v <= 120)) {
-                rc = kc_error_set(err, KC_EINVAL, "--covariates %s:%zu: %s '%s' is not plausible", path,
-                                  lineno, c == cw ? "weight" : "age", cell);
-                goto out;
-            }
-            if (c == cw) r->weight_kg = v;
-            else r->age_y = v;
-        }
-        (*n)++;
-    }
-    if (!*n) rc = kc_error_set(err, KC_EINVAL, "--covariates %s: no rows", path);
-out:
+    int rc = pk_covariates_csv_read(f, path, base, out, n, err);
     fclose(f);
-    if (rc) free(rows);
-    else *out = rows;
     return rc;
 }
 

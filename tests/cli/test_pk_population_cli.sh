@@ -31,6 +31,22 @@ run_kc "population from a covariate table" 0 pk population --model domino1984 --
 awk -F, 'NR==2 { if ($2 < 6944 || $2 > 6945 || $4 < 9259 || $4 > 9260) bad=1 } END { exit bad }' "$TMP/out" \
     && ok "covariate rows are used" || notok "covariate rows are used" "$(sed -n 2p "$TMP/out")"
 
+# an empty cell is a cell: the age column does not shift into the weight's place (issue 22)
+printf 'weight_kg,site,age_y\n60,,30\n' >"$TMP/cov.csv"
+run_kc "covariate table with an empty cell" 0 pk population --model domino1984 --n 1 --covariates "$TMP/cov.csv" --iiv none --dose "iv 35mg" --until 10min --refine --format csv
+printf 'weight_kg,age_y\n70\n' >"$TMP/cov.csv"
+run_kc "covariate row without its age cell" 2 pk population --model domino1984 --n 1 --covariates "$TMP/cov.csv" --iiv none --dose "iv 35mg"
+expect_err "names the line and the missing column" "cov.csv:2: the row has 1 cells; the age column is missing"
+printf 'weight_kg,age_y\n70,,\n80,40\n' >"$TMP/cov.csv"
+run_kc "covariate row with an empty age" 2 pk population --model domino1984 --n 1 --covariates "$TMP/cov.csv" --iiv none --dose "iv 35mg"
+expect_err "names the empty age" "cov.csv:2: age '' is not plausible"
+printf 'weight_kg,age_y\n70,40\000junk\n' >"$TMP/cov.csv"
+run_kc "covariate table with a NUL byte" 2 pk population --model domino1984 --n 1 --covariates "$TMP/cov.csv" --iiv none --dose "iv 35mg"
+expect_err "names the NUL byte" "cov.csv:2: a NUL byte"
+printf 'weight,weight_kg\n70,70\n' >"$TMP/cov.csv"
+run_kc "covariate header naming weight twice" 2 pk population --model domino1984 --n 1 --covariates "$TMP/cov.csv" --iiv none --dose "iv 35mg"
+expect_err "says weight twice" "names the weight column twice"
+
 run_kc "population bad weight" 2 pk population --model domino1984 --weight "normal seventy 12" --dose "iv 1mg/kg"
 expect_err "names the bad weight" "--weight: 'normal seventy 12'"
 run_kc "population bad quantile" 2 pk population --model domino1984 --weight 70 --dose "iv 1mg/kg" --quantiles 5,150
