@@ -25,6 +25,8 @@ struct api_req {
     int n_params;
     void *conn;                          /* MHD connection, for query arguments (api_query) */
     const char *body;                    /* request body (NUL-terminated), may be NULL */
+    /* query arguments when there is no connection (the fuzz drivers): name, value, ..., NULL */
+    const char *const *query;
     size_t body_len;
     const char *source;                  /* client IP */
     int tls;
@@ -63,6 +65,9 @@ int api_json(struct api_req *r, int status, json_t *body);
 /* {"error": {"status":.., "code":"..", "message":"..", "field":".."}} (field may be NULL). */
 int api_error(struct api_req *r, int status, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Copies in into out (size bytes) as valid UTF-8: a byte that is not part of a UTF-8 sequence
+ * becomes the text \xNN, so an error quoting a client's bytes can still be sent as JSON. */
+void api_text_clean(char *out, size_t size, const char *in);
 /* Maps a store/clinic error to 400/404/409/422/503... */
 int api_from_error(struct api_req *r, const struct kc_error *err);
 void api_header(struct api_req *r, const char *name, const char *value);

@@ -140,15 +140,55 @@ static const char *code_for(int status)
     }
 }
 
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 when the bytes there are not one. */
+static size_t utf8_seq(const unsigned char *p)
+{
+    size_t n = 0;
+    if (p[0] < 0x80) n = 1;
+    else if ((p[0] & 0xe0) == 0xc0 && p[0] >= 0xc2) n = 2;
+    else if ((p[0] & 0xf0) == 0xe0) n = 3;
+    else if ((p[0] & 0xf8) == 0xf0 && p[0] <= 0xf4) n = 4;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xc0) != 0x80) return 0;
+    if (n == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0))) return 0;
+    if (n == 4 && ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))) return 0;
+    return n;
+}
+
+void api_text_clean(char *out, size_t size, const char *in)
+{
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)in; *p && size;) {
+        size_t n = utf8_seq(p);
+        char esc[5];
+        const char *src = (const char *)p;
+        size_t len = n;
+        if (!n) { /* a byte that is not UTF-8 (a value quoted back from a query string) */
+            snprintf(esc, sizeof esc, "\\x%02X", *p);
+            src = esc;
+            len = 4;
+        }
+        if (o + len >= size) break;
+        memcpy(out + o, src, len);
+        o += len;
+        p += n ? n : 1;
+    }
+    if (size) out[o] = '\0';
+}
+
 int api_error(struct api_req *r, int status, const char *field, const char *fmt, ...)
 {
-    char msg[512];
+    char raw[512], msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    api_text_clean(msg, sizeof msg, raw); /* JSON text must be UTF-8, or jansson refuses it */
     json_t *e = json_pack("{s:i, s:s, s:s}", "status", status, "code", code_for(status), "message", msg);
-    if (field) json_object_set_new(e, "field", json_string(field));
+    if (field) {
+        api_text_clean(raw, sizeof raw, field);
+        json_object_set_new(e, "field", json_string(raw));
+    }
     return api_json(r, status, json_pack("{s:o}", "error", e));
 }
 
@@ -325,9 +365,12 @@ int api_day_range(struct api_req *r, const char *field, const char *date, char f
 
 const char *api_query(struct api_req *r, const char *name)
 {
-    return r->conn ? MHD_lookup_connection_value((struct MHD_Connection *)r->conn,
-                                                 MHD_GET_ARGUMENT_KIND, name)
-                   : NULL;
+    if (r->conn)
+        return MHD_lookup_connection_value((struct MHD_Connection *)r->conn,
+                                           MHD_GET_ARGUMENT_KIND, name);
+    for (const char *const *q = r->query; q && q[0] && q[1]; q += 2) /* the first one wins */
+        if (strcmp(q[0], name) == 0) return q[1];
+    return NULL;
 }
 
 struct each_arg {
