@@ -1,7 +1,7 @@
 # The HL7 v2 listener (src/hl7/): no extra libraries (sockets and threads are in libc/-lpthread).
-# make fuzz: the libFuzzer driver for the parser, ORU reader, ACK builder and MLLP reader, run
-# for FUZZ_TIME seconds (default 60) on a copy of the seed corpus tests/hl7/corpus/.  Needs
-# clang with libFuzzer (Debian: clang); tests/hl7/test_fuzz.sh runs it for 20 s in make check.
+# The libFuzzer driver for the parser, ORU reader, ACK builder and MLLP reader (make fuzz runs it
+# with the other drivers, mk/fuzz.mk).  Needs clang with libFuzzer (Debian: clang);
+# tests/hl7/test_fuzz.sh runs it for 20 s in make check.
 ifeq ($(.DEFAULT_GOAL),)
 .DEFAULT_GOAL := all
 endif
@@ -12,17 +12,14 @@ HL7_FUZZ_SRC := tests/hl7/fuzz_hl7.c src/hl7/parser.c src/hl7/oru.c src/hl7/code
                 src/hl7/ack.c src/hl7/mllp.c src/clinic/plausibility.c src/base/error.c \
                 src/base/kctime.c
 HL7_FUZZ_BIN := $(BUILD)/fuzz/fuzz_hl7
-.PHONY: fuzz fuzz-build
+.PHONY: fuzz-build
 fuzz-build: $(HL7_FUZZ_BIN)
 $(HL7_FUZZ_BIN): $(HL7_FUZZ_SRC) $(wildcard src/hl7/*.h)
 	@mkdir -p $(dir $@)
 	@echo '  FUZZ    $@'
 	@$(FUZZ_CC) -std=c17 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -o $@ $(HL7_FUZZ_SRC) -lm -lpthread
-fuzz: $(HL7_FUZZ_BIN)
-	@rm -rf $(BUILD)/fuzz/corpus && mkdir -p $(BUILD)/fuzz/corpus && find tests/hl7/corpus -type f \( -name "*.hl7" -o -name "*.bin" \) -exec cp -t $(BUILD)/fuzz/corpus/ {} +
-	$(HL7_FUZZ_BIN) -max_total_time=$(FUZZ_TIME) -max_len=4096 -timeout=10 \
-		-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus
+# (make fuzz, mk/fuzz.mk, runs this driver with the others through scripts/fuzz.sh)
 
 # make bench-hl7: parse throughput beside npm HL7 parsers, and end-to-end ACKed observations per
 # second over loopback into a real `ketaclinic serve --hl7-listen` (bench/hl7/bench.sh).  Not run
