@@ -3,8 +3,10 @@
  * error codes mapped to KC_E... with the table.field named. */
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/store_int.h"
 
@@ -18,6 +20,10 @@ struct cached {
 
 struct lite {
     sqlite3 *db;
+    /* prepared at open: ROLLBACK must work when nothing can be allocated (SQLite's rollback
+     * needs no memory, but preparing its text does), or the connection would stay inside the
+     * failed transaction, holding the database's write lock */
+    sqlite3_stmt *rollback;
     struct cached cache[CACHE_MAX];
     int ncache;
     int holds_writer;
@@ -101,13 +107,19 @@ static int lite_open(struct store *st, const char *url, struct kc_error *err)
     sqlite3_extended_result_codes(l->db, 1);
     st->impl = l;
     int ro = sqlite3_db_readonly(l->db, "main") == 1;
-    if ((rc = lite_pragmas(l->db, ro, err))) {
-        sqlite3_close(l->db);
-        free(l);
-        st->impl = NULL;
-        return rc;
+    if ((rc = lite_pragmas(l->db, ro, err))) goto fail;
+    rc = sqlite3_prepare_v3(l->db, "ROLLBACK", -1, SQLITE_PREPARE_PERSISTENT, &l->rollback, NULL);
+    if (rc != SQLITE_OK) {
+        rc = lite_error(l->db, rc, "preparing ROLLBACK", err);
+        goto fail;
     }
     return KC_OK;
+fail:
+    sqlite3_finalize(l->rollback);
+    sqlite3_close(l->db);
+    free(l);
+    st->impl = NULL;
+    return rc;
 }
 
 static void lite_close(struct store *st)
@@ -118,6 +130,7 @@ static void lite_close(struct store *st)
         sqlite3_finalize(l->cache[i].stmt);
         free(l->cache[i].sql);
     }
+    sqlite3_finalize(l->rollback);
     sqlite3_close(l->db);
     free(l);
     st->impl = NULL;
@@ -249,8 +262,12 @@ static int lite_commit(struct store *st, struct kc_error *err)
 
 static void lite_rollback(struct store *st)
 {
-    if (!sqlite3_get_autocommit(L(st)->db)) sqlite3_exec(L(st)->db, "ROLLBACK", NULL, NULL, NULL);
-    writer_release(L(st));
+    struct lite *l = L(st);
+    if (!sqlite3_get_autocommit(l->db)) {
+        sqlite3_step(l->rollback);
+        sqlite3_reset(l->rollback);
+    }
+    writer_release(l);
 }
 
 static int lite_table_exists(struct store *st, const char *table, int *exists,
@@ -293,6 +310,12 @@ static int lite_backup(struct store *st, const char *path, struct kc_error *err)
     rc = lite_copy(L(st)->db, dst, err);
 out:
     sqlite3_close(dst);
+    if (rc) { /* a copy that could not even roll back leaves its journal (store_backup removes
+               * the copy itself) */
+        char journal[1100];
+        snprintf(journal, sizeof journal, "%s-journal", path);
+        unlink(journal);
+    }
     return rc;
 }
 

@@ -1,6 +1,7 @@
 /* fault_inject.h — countdown fault injection for the torture test (SQLite's test VFS and
  * malloc hooks, curl's torture mode): fault_arm(kind, n) makes the n-th call of one kind fail,
- * once, then everything works again.  Kinds:
+ * once, then everything works again (or, with fault_state.persist, that call and every later one
+ * of the kind, as a disk that stays full).  Kinds:
  *   FAULT_ALLOC  every allocation: our code's malloc/calloc/realloc/strdup (the test binary is
  *                linked with -Wl,--wrap=...), jansson's (json_set_alloc_funcs) and SQLite's
  *                (SQLITE_CONFIG_MALLOC);
@@ -31,6 +32,7 @@ static struct {
     long countdown; /* the call that makes this 0 fails */
     long calls;     /* calls of kind seen while armed */
     int fired;
+    int persist; /* 1: keep failing after the n-th call */
 } fault_state;
 
 /* 1 when this call must fail. */
@@ -38,7 +40,8 @@ static int fault_hit(enum fault_kind k)
 {
     if (!__atomic_load_n(&fault_state.armed, __ATOMIC_SEQ_CST) || fault_state.kind != k) return 0;
     __atomic_add_fetch(&fault_state.calls, 1, __ATOMIC_SEQ_CST);
-    if (__atomic_sub_fetch(&fault_state.countdown, 1, __ATOMIC_SEQ_CST) == 0) {
+    long left = __atomic_sub_fetch(&fault_state.countdown, 1, __ATOMIC_SEQ_CST);
+    if (left == 0 || (left < 0 && fault_state.persist)) {
         __atomic_store_n(&fault_state.fired, 1, __ATOMIC_SEQ_CST);
         return 1;
     }

@@ -11,7 +11,9 @@
  *   - nothing leaked (LeakSanitizer, checked after each operation and kind).
  * SQLite here; PostgreSQL through tests/store/test_store_backends.sh ($KC_TEST_DB).
  * KC_TORTURE_FULL=1 (make torture) tries every n; otherwise past n = 150 the step grows with n
- * (n/40), so the long allocation runs of SQLite's migration stay a sample and make check quick. */
+ * (n/40), so the long allocation runs of SQLite's migration stay a sample and make check quick.
+ * A second pass keeps failing every call after the n-th (a disk that stays full: the rollback
+ * and the failure's own audit entry meet the fault too). */
 #include <errno.h>
 #include <inttypes.h>
 #include <sanitizer/lsan_interface.h>
@@ -357,7 +359,9 @@ static void torture_one(const struct op *op, enum fault_kind kind)
     const char *kname = fault_kind_name[kind];
     long n = 1, failures = 0, runs = 0;
     int full = getenv("KC_TORTURE_FULL") && strcmp(getenv("KC_TORTURE_FULL"), "1") == 0;
-    for (;; n += (full || n < 150) ? 1 : n / 40) {
+    /* persistent runs are the second pass: a coarser sample past n = 60 */
+    long dense = fault_state.persist ? 60 : 150, div = fault_state.persist ? 10 : 40;
+    for (;; n += (full || n < dense) ? 1 : n / div) {
         struct snapshot before, after;
         struct kc_error err = {0};
         T.iter++;
@@ -415,7 +419,17 @@ static void torture_all(void **state)
         if ((ops[i].sqlite_only && fx_is_pg()) || (ops[i].pg_only && !fx_is_pg())) continue;
         for (int k = 0; k < 3; k++) torture_one(&ops[i], kinds[k]);
     }
-    printf("%ld runs\n", runs_total);
+    printf("%ld runs (%s)\n", runs_total, fault_state.persist ? "persistent" : "one fault each");
+    runs_total = 0;
+}
+
+/* The same with every call failing from the n-th on (a disk that stays full, memory that does
+ * not come back): the rollback and the failure's audit entry meet the fault too. */
+static void torture_all_persistent(void **state)
+{
+    fault_state.persist = 1;
+    torture_all(state);
+    fault_state.persist = 0;
 }
 
 static int setup(void **state)
@@ -454,6 +468,7 @@ int main(void)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(torture_all, setup, teardown),
+        cmocka_unit_test_setup_teardown(torture_all_persistent, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
