@@ -30,7 +30,7 @@ REL_BIN := $(BUILD)/rel/ketaclinic
 SAN_BIN := $(BUILD)/san/ketaclinic
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/san/tests/%)
 
-.PHONY: all deps build run check test-build clean format bench
+.PHONY: all deps build run check test-build clean format bench lint
 all: $(REL_BIN)
 
 deps:
@@ -81,6 +81,11 @@ $(BUILD)/san/tests/%: tests/unit/%.c $(SAN_LIB)
 	@mkdir -p $(dir $@)
 	@echo '  TEST    $@'
 	@$(CC) $(SAN_CFLAGS) -Itests/unit $(TEST_LDFLAGS) -o $@ $< $(SAN_LIB) $(TEST_LDLIBS) $(LDLIBS)
+
+# What STYLE.md promises (banned functions, 100 columns, literal formats, no clinical threshold
+# in src/http or web/): scripts/lint.py; make check runs it as tests/lint/test_lint.sh.
+lint:
+	@python3 scripts/lint.py
 
 format:
 	clang-format -i $$(find src tests -name '*.[ch]')
