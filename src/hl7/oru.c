@@ -126,7 +126,10 @@ static int first_comp(const struct hl7_message *m, struct hl7_str f, char *raw, 
     raw[0] = '\0';
     if (!v.n) return 0;
     struct kc_error e = {0};
-    if (hl7_unescape(v, &m->d, raw, cap, NULL, &e)) return -1;
+    if (hl7_unescape(v, &m->d, raw, cap, NULL, &e)) {
+        raw[0] = '\0'; /* a failed unescape may leave raw unterminated (found by fuzz_hl7) */
+        return -1;
+    }
     return 1;
 }
 
